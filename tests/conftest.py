@@ -1,0 +1,51 @@
+"""Shared fixtures: the sample corpus, the crud_news corpus beside the repo, a real embedder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "data" / "sample"
+CORPUS = Path(os.environ.get("NEWSQA_CORPUS", ROOT.parent / "shared" / "corpus"))
+CRUD = CORPUS / "crud_news"
+
+SEED = {
+    "changzhou": SAMPLE / "000_0dd84e10d465ffc2.txt",
+    "nanchang": SAMPLE / "001_8811dd7f464feb54.txt",
+    "changchun_scrubbed": SAMPLE / "002_fa8012d65900c6e4.txt",
+    "changchun": SAMPLE / "003_e8fc8e791bb6fafd.txt",
+    "jilin": SAMPLE / "004_0af3385973d1c924.txt",
+}
+
+
+def crud_lines(n: int) -> list[str]:
+    """The first ``n`` articles of crud_news (one per line); fails loudly when the corpus is missing."""
+    files = sorted(CRUD.glob("*.txt"))
+    if not files:
+        pytest.fail(f"crud_news corpus not found at {CRUD}; set NEWSQA_CORPUS to the shared corpus folder")
+    lines: list[str] = []
+    for f in files:
+        for line in f.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                lines.append(line)
+                if len(lines) == n:
+                    return lines
+    return lines
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory):
+    from newsqa.settings import Settings
+
+    models = Path(os.environ.get("NEWSQA_MODELS") or (ROOT / ".models"))
+    return Settings.from_env(store=tmp_path_factory.mktemp("store"), models=models)
+
+
+@pytest.fixture(scope="session")
+def embedder(settings):
+    from newsqa.embedder import get_embedder
+
+    return get_embedder(settings)
