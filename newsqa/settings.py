@@ -37,6 +37,10 @@ class Settings:
     allow_upload: bool = True
     max_question_chars: int = 2000
 
+    def __post_init__(self) -> None:
+        for key in ("store", "models"):  # accept str paths from Python callers
+            object.__setattr__(self, key, Path(getattr(self, key)).expanduser())
+
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides) -> Settings:
         """Read ``NEWSQA_*`` env vars, then apply non-None overrides (CLI flags)."""
@@ -47,9 +51,6 @@ class Settings:
             if raw is not None and raw != "":
                 values[f.name] = _coerce(f.name, raw, f.default)
         values.update({k: v for k, v in overrides.items() if v is not None})
-        for key in ("store", "models"):
-            if key in values:
-                values[key] = Path(values[key]).expanduser()
         return cls(**values)
 
     def with_(self, **changes) -> Settings:

@@ -49,3 +49,17 @@ def embedder(settings):
     from newsqa.embedder import get_embedder
 
     return get_embedder(settings)
+
+
+@pytest.fixture(scope="session")
+def sample_engine(settings, embedder, tmp_path_factory):
+    """A real index of the five sample articles, built once by the real embedder."""
+    from ingest.pipeline import ingest_paths
+    from newsqa.store import open_store
+    from qa.engine import Engine
+
+    s = settings.with_(store=tmp_path_factory.mktemp("sample-store"))
+    store = open_store(s)
+    report = ingest_paths([str(SAMPLE)], s, store=store, embedder=embedder)
+    assert report.articles == 5 and not report.failed
+    return Engine(s, store=store, embedder=embedder)

@@ -1,0 +1,133 @@
+"""Real questions of a real index of the sample articles, built by the real embedder."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+from qa.chain import NewsRetriever, build_chain
+from qa.engine import Engine
+from qa.verify import unsupported_numbers
+from tests.conftest import ROOT, SEED
+
+
+def body_of(engine, doc_id):
+    return engine.store.articles.get(ids=[doc_id], include=["documents"])["documents"][0]
+
+
+def test_answers_a_count_with_the_exact_passage(sample_engine):
+    a = sample_engine.ask("南昌7月16日新增多少例？")
+    assert not a.abstained
+    assert "9例阳性感染者" in a.answer and "[1]" in a.answer
+    assert "2例为确诊病例" in a.answer and "7例为无症状感染者" in a.answer, "qualifiers are kept"
+    c = a.citations[0]
+    assert Path(c.path).name == SEED["nanchang"].name
+    assert body_of(sample_engine, c.doc_id)[c.start: c.end] == c.quote
+    assert c.published == "2022-07-17"
+
+
+def test_abstains_when_date_not_in_corpus_and_points_to_nearest(sample_engine):
+    a = sample_engine.ask("南昌7月20日新增多少例？")
+    assert a.abstained
+    assert a.answer.startswith("资料中没有南昌7月20日")
+    assert "最近的是" in a.answer and "9例" in a.answer
+    assert a.citations and "7月16日" in a.citations[0].quote
+
+
+@pytest.mark.parametrize("question", ["北京7月16日新增多少例？", "上海3月20日新增无症状感染者多少例"])
+def test_abstains_for_a_city_not_in_corpus(sample_engine, question):
+    a = sample_engine.ask(question)
+    assert a.abstained and not a.citations
+    assert not unsupported_numbers(a.answer, [], question)
+
+
+@pytest.mark.parametrize("question", ["南昌的房价是多少？", "谁赢得了2022年世界杯？", "长春今天天气怎么样？",
+                                      "常州地铁有几条线？"])
+def test_refuses_off_topic_questions(sample_engine, question):
+    a = sample_engine.ask(question)
+    assert a.abstained, a.answer
+
+
+def test_scrubbed_number_is_not_borrowed_from_a_neighbour(sample_engine):
+    a = sample_engine.ask("长春3月27日全市新增本地确诊病例多少例？")
+    assert a.abstained
+    assert "数字缺失" in a.answer
+    assert not [n for n in ("89", "74", "61", "60", "58") if n in a.answer]
+
+
+@pytest.mark.parametrize("question", [
+    "南昌7月16日新增多少例？", "长春4月3日新增本地确诊多少例？", "常州3月20日新增无症状感染者多少例？",
+    "吉林市3月17日新增多少例？", "截至7月16日南昌累计排查密接多少人？", "南昌7月20日新增多少例？",
+])
+def test_every_number_in_an_answer_is_in_a_cited_passage(sample_engine, question):
+    a = sample_engine.ask(question)
+    assert not unsupported_numbers(a.answer, [c.quote for c in a.citations], question)
+
+
+def test_number_check_catches_an_invented_number():
+    assert unsupported_numbers("新增99例[1]", ["新增9例阳性感染者"]) == ["99"]
+    assert unsupported_numbers("新增9例[1]", ["新增9例阳性感染者"]) == []
+
+
+def test_english_traditional_and_chinese_numeral_questions(sample_engine):
+    for q in ["How many new cases did Nanchang report on July 16?", "南昌7月16日新增多少例陽性感染者？",
+              "南昌七月十六日新增多少例"]:
+        a = sample_engine.ask(q)
+        assert not a.abstained and "9例" in a.answer, (q, a.answer)
+    a = sample_engine.ask("長春4月3日新增本地確診多少例？")
+    assert "574例" in a.answer
+
+
+def test_followups_inherit_date_and_place_or_swap_the_place(sample_engine):
+    history = ["南昌7月16日新增多少例？"]
+    a = sample_engine.ask("其中确诊几例？", history=history)
+    assert not a.abstained and "2例为确诊病例" in a.answer
+    a = sample_engine.ask("那西湖区呢？", history=history)
+    assert not a.abstained and "西湖区6例" in a.answer
+    a = sample_engine.ask("那长春呢？", history=history)
+    assert a.abstained and "长春" in a.answer and "南昌" not in a.answer.split("。")[0]
+
+
+def test_chain_is_a_runnable_and_the_retriever_stands_alone(sample_engine):
+    chain = build_chain(sample_engine)
+    one = chain.invoke("长春4月3日新增本地确诊多少例？")
+    assert "574例" in one.answer
+    many = chain.batch(["南昌7月16日新增多少例？", {"question": "其中确诊几例？", "history": ["南昌7月16日新增多少例？"]}])
+    assert "9例" in many[0].answer and "2例" in many[1].answer
+    streamed = list(chain.stream("吉林市3月17日新增多少例？"))
+    assert "1210例" in streamed[-1].answer
+    docs = NewsRetriever(engine=sample_engine, k=3).invoke("南昌7月16日新增多少例")
+    assert len(docs) == 3 and "9例阳性感染者" in docs[0].page_content
+    assert docs[0].metadata["date_match"] and docs[0].metadata["place_match"]
+
+
+def test_llm_writes_the_answer_when_its_numbers_check_out(sample_engine):
+    good = FakeListChatModel(responses=["南昌7月16日新增9例阳性感染者，其中2例确诊、7例无症状[1]。"])
+    engine = Engine(sample_engine.settings, store=sample_engine.store, embedder=sample_engine.embedder, llm=good)
+    a = engine.ask("南昌7月16日新增多少例？")
+    assert a.answer.startswith("南昌7月16日新增9例") and a.citations[0].n == 1
+
+
+def test_llm_answer_with_an_invented_number_falls_back_to_extractive(sample_engine):
+    bad = FakeListChatModel(responses=["南昌7月16日新增19例阳性感染者[1]。"])
+    engine = Engine(sample_engine.settings, store=sample_engine.store, embedder=sample_engine.embedder, llm=bad)
+    a = engine.ask("南昌7月16日新增多少例？")
+    assert "19例" not in a.answer and "9例阳性感染者" in a.answer
+
+
+def test_cli_ask_json_and_one_question_per_stdin_line(sample_engine):
+    env = {**os.environ, "NEWSQA_MODELS": str(sample_engine.settings.models)}
+    store = str(sample_engine.settings.store)
+    out = subprocess.run([sys.executable, "-m", "newsqa", "ask", "--store", store, "--json"],
+                         input="南昌7月16日新增多少例\n南昌7月20日新增多少例\n", capture_output=True, text=True,
+                         env=env, cwd=ROOT, timeout=300)
+    assert out.returncode == 0, out.stderr
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert [r["abstained"] for r in rows] == [False, True]
+    assert set(rows[0]) == {"question", "answer", "abstained", "citations", "timings_ms"}
+    assert set(rows[0]["citations"][0]) == {"n", "doc_id", "title", "source", "published", "path", "quote", "start",
+                                            "end", "score"}
