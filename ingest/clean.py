@@ -52,7 +52,7 @@ RULES: list[Rule] = [
     Rule("editor_credit", "editor / reviewer credit",
          _rx(r"^[（(]?(责任编辑|编辑|审核|审校|校对|责编|监制|值班编辑|终审|初审)\s*[:：]\s*\S{1,20}\s*[）)]?$")),
     Rule("published_line", "publication date line (kept as metadata)",
-         _rx(r"^(发布日期|发布时间|发表时间|时间)\s*[:：]\s*\d{4}")),
+         _rx(r"^([发發][布佈](日期|[时時][间間])|[发發]表[时時][间間]|[时時][间間])\s*[:：]\s*\d{4}")),
 ]
 
 _BULLET = re.compile(r"^[\s•·●◆■\-*>]+")

@@ -27,9 +27,13 @@ from ingest.records import RawArticle
 EXTENSIONS = {".md", ".markdown", ".txt", ".html", ".htm", ".jsonl", ".ndjson"}
 FORMATS = ("auto", "frontmatter", "html", "text", "jsonl", "lines")
 MAX_FILE_BYTES = 50 * 1024 * 1024
+MAX_ARTICLE_CHARS = 200_000  # longer than any news article: a dump or a broken page, not one story
 
-_LINE_ARTICLE = re.compile(r"^\s*\[\s*(\d{4}-\d{1,2}-\d{1,2}(?:\s+\d{1,2}[:：]\d{2})?)\s*\]\s*[,，]?\s*(?:正文\s*[:：])?\s*(.*)$")
-_DATE_LINE = re.compile(r"^(?:发布日期|发布时间|发表时间|时间)\s*[:：]\s*(.+)$")
+# crud_news style: "<header>，正文：<body>", the header holding a date and/or "来源：…" or nothing.
+_LINE_ARTICLE = re.compile(r"^(.{0,240}?)[，,]\s*正文\s*[:：]\s*(.*)$")
+_HEADER_DATE = re.compile(r"\d{4}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2}日?(?:\s+\d{1,2}[:：]\d{2})?")
+_HEADER_SOURCE = re.compile(r"来源\s*[:：]\s*(\S+)")
+_DATE_LINE = re.compile(r"^(?:[发發][布佈](?:日期|[时時][间間])|[发發]表[时時][间間]|[时時][间間])\s*[:：]\s*(.+)$")
 _FULL_DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 
 
@@ -80,8 +84,10 @@ def _walk(root: Path, problems: list[tuple[str, str]]) -> Iterator[Path]:
             path = Path(dirpath) / name
             if path.is_symlink() and not path.exists():
                 problems.append((str(path), "broken symbolic link"))
-                continue
-            yield path
+            elif not path.is_file():
+                problems.append((str(path), "not a regular file (a pipe, socket or device)"))
+            else:
+                yield path
 
 
 def read_bytes(path: Path) -> bytes:
@@ -129,6 +135,12 @@ def load_file(path: Path, fmt: str = "auto", data: bytes | None = None) -> tuple
         raise LoadError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     articles, problems = parser(str(path), text)
     articles = [a for a in articles if a.body.strip()]
+    long = [a for a in articles if len(a.body) > MAX_ARTICLE_CHARS]
+    if long:
+        articles = [a for a in articles if len(a.body) <= MAX_ARTICLE_CHARS]
+        problems = [*problems, *(f"{'line ' + str(a.index) + ': ' if a.index else ''}article too long "
+                                 f"({len(a.body):,} characters > {MAX_ARTICLE_CHARS:,}); split it into articles"
+                                 for a in long)]
     if not articles:
         reason = "; ".join(problems[:3]) if problems else "no article text found"
         raise LoadError(reason)
@@ -208,8 +220,12 @@ def _parse_lines(path: str, text: str) -> tuple[list[RawArticle], list[str]]:
         if not m:
             problems.append(f"line {n}: not of the form '[ YYYY-MM-DD HH:MM ] ，正文：…'")
             continue
+        header = m.group(1).strip(" []\t")
+        when = _HEADER_DATE.search(header)
+        src = _HEADER_SOURCE.search(header)
         body, _ = clean_lines(tidy(m.group(2)))
-        articles.append(RawArticle(path, body, title=None, published=parse_published(m.group(1)), index=n))
+        articles.append(RawArticle(path, body, title=None, published=parse_published(when.group(0)) if when else None,
+                                   source=src.group(1) if src else None, index=n))
     return articles, problems
 
 

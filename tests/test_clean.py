@@ -21,7 +21,7 @@ def raw_text(path):
     ("nanchang", "baidu_map", "Baidu"),
     ("nanchang", "baidu_map", "map"),
     ("nanchang", "published_line", "发布日期: 2022-07-17"),
-    ("changchun_scrubbed", "spam_link", "哪里治白癜风的医院好 http://pf.39.net/bdfyy/zjft/170416/5291113.html"),
+    ("changchun_scrubbed", "spam_link", "哪里治白癜风的医院好\xa0http://pf.39.net/bdfyy/zjft/170416/5291113.html"),
     ("changchun_scrubbed", "reprint_notice", "转载请注明地址:http://www.1xbbk.net/jwbls/1566.html"),
     ("changchun_scrubbed", "prev_next", "上一篇文章:"),
     ("changchun_scrubbed", "prev_next", "下一篇文章:"),
@@ -50,7 +50,7 @@ def test_every_body_sentence_of_every_seed_survives(seed):
     raw = raw_text(SEED[seed])
     body = load_file(SEED[seed])[0][0].body
     sentences = [raw[s:e] for s, e in split_sentences(raw)]
-    body_sentences = [s for s in sentences if re.search(r"[。！？]", s) or len(s) >= 40]
+    body_sentences = [s for s in sentences if (re.search(r"[。！？]", s) or len(s) >= 40) and "http" not in s]
     assert len(body_sentences) >= 8
     missing = [s for s in body_sentences if s not in body]
     assert not missing
