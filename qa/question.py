@@ -115,7 +115,7 @@ def parse(raw: str) -> Question:
         dates.append(AskedDate(int(year) if year else None, month, day))
         extra.append(f"{month}月{day}日")
     places = [pm.place for pm in find_places(text)]
-    for word, place in _english_places(lower):
+    for _, place in _english_places(lower):
         places.append(place)
         extra.append(place.name)
     for en, zh in _GLOSSARY:
