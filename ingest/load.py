@@ -32,6 +32,7 @@ MAX_ARTICLE_CHARS = 200_000  # longer than any news article: a dump or a broken 
 # crud_news style: "<header>，正文：<body>", the header holding a date and/or "来源：…" or nothing.
 _LINE_ARTICLE = re.compile(r"^(.{0,240}?)[，,]\s*正文\s*[:：]\s*(.*)$")
 _HEADER_DATE = re.compile(r"\d{4}\s*[-年/.]\s*\d{1,2}\s*[-月/.]\s*\d{1,2}日?(?:\s+\d{1,2}[:：]\d{2})?")
+_YEARLESS_HEADER = re.compile(r"^(\d{1,2})\s*[-/月]\s*(\d{1,2})日?(?:\s+\d{1,2}[:：]\d{2})?$")
 _HEADER_SOURCE = re.compile(r"来源\s*[:：]\s*(\S+)")
 _DATE_LINE = re.compile(r"^(?:[发發][布佈](?:日期|[时時][间間])|[发發]表[时時][间間]|[时時][间間])\s*[:：]\s*(.+)$")
 _FULL_DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
@@ -221,12 +222,29 @@ def _parse_lines(path: str, text: str) -> tuple[list[RawArticle], list[str]]:
             problems.append(f"line {n}: not of the form '[ YYYY-MM-DD HH:MM ] ，正文：…'")
             continue
         header = m.group(1).strip(" []\t")
-        when = _HEADER_DATE.search(header)
         src = _HEADER_SOURCE.search(header)
         body, _ = clean_lines(tidy(m.group(2)))
-        articles.append(RawArticle(path, body, title=None, published=parse_published(when.group(0)) if when else None,
+        articles.append(RawArticle(path, body, title=None, published=_header_date(header, body),
                                    source=src.group(1) if src else None, index=n))
     return articles, problems
+
+
+def _header_date(header: str, body: str) -> date | None:
+    """The published date of a one-line article: the header's date in any of its shapes; a header
+    with month and day only ("07-20 22:43") takes its year from the first full date in the body."""
+    header = _HEADER_SOURCE.sub("", header).strip(" ，,")
+    when = _HEADER_DATE.search(header)
+    published = parse_published(when.group(0) if when else header) if header else None
+    if published is not None:
+        return published
+    md = _YEARLESS_HEADER.match(header)
+    full = _first_full_date(body)
+    if md and full is not None:
+        try:
+            return date(full.year, int(md.group(1)), int(md.group(2)))
+        except ValueError:
+            return None
+    return None
 
 
 _BODY_KEYS = ("body", "content", "text", "正文", "article", "news")
