@@ -110,10 +110,11 @@ class _Item:
     this_month: bool = False  # 本月16日
 
 
-def find_dates(text: str, anchor: date | None = None) -> list[DateMention]:
+def find_dates(text: str, anchor: date | None = None, anchor_year_known: bool = True) -> list[DateMention]:
     """Dates mentioned in ``text``, sorted by start, resolved against ``anchor`` (the published date).
     Without an anchor, day-only mentions and relative words are not reported and years stay unknown
-    unless written."""
+    unless written. ``anchor_year_known=False`` is for an anchor guessed from the text of an undated
+    article (see ``guess_anchor``): its month and day resolve "27日", its year is never used."""
     if not text or not _HINT.search(text):
         return []
     if isinstance(anchor, datetime):
@@ -128,6 +129,9 @@ def find_dates(text: str, anchor: date | None = None) -> list[DateMention]:
             gap = norm[prev_item.end:item.start]
             link = "range" if _RANGE_GAP.fullmatch(gap) else "list" if _LIST_GAP.fullmatch(gap) else None
         mention = _resolve(item, prev if link else None, link, anchor, norm, text)
+        if mention is not None and not anchor_year_known and item.year is None and not (
+                link and prev is not None and prev.year is not None):
+            mention = replace(mention, year=None)
         if mention is not None:
             if link == "range" and prev is not None and prev is out[-1] and prev.part == "":
                 out[-1] = replace(prev, part="start")
@@ -327,6 +331,18 @@ def _published(value) -> date | None:
 
 def _china(dt: datetime) -> datetime:
     return dt.astimezone(CHINA_TZ) if dt.tzinfo is not None else dt
+
+
+def guess_anchor(body: str) -> date | None:
+    """For an article with no published date: the month and day it names most often (ties: the
+    latest), on a leap-year placeholder year. Use with ``find_dates(..., anchor_year_known=False)``."""
+    counts: dict[tuple[int, int], int] = {}
+    for m in find_dates(body[:5000]):
+        counts[(m.month, m.day)] = counts.get((m.month, m.day), 0) + 1
+    if not counts:
+        return None
+    month, day = max(counts, key=lambda md: (counts[md], md))
+    return date(2000, month, day)
 
 
 def date_key(d: date) -> int:

@@ -308,6 +308,11 @@ def place_names(mentions: list[PlaceMention]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def lineage(place: Place) -> list[str]:
+    """The place's canonical name and its ancestors' (西湖区 in 南昌 → [西湖区, 南昌, 江西])."""
+    return [place.name, *_ancestors(place, _index())]
+
+
 _TITLE_WEIGHT = 3.0
 _DISTRICT_WEIGHT = 0.5
 

@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from ingest.chunk import chunk_spans, split_sentences
-from ingest.dates import DateMention, date_key, find_dates
+from ingest.dates import DateMention, date_key, find_dates, guess_anchor
 from ingest.places import PlaceMention, find_places, main_city, place_names
 from ingest.records import Article, Chunk, RawArticle
 
@@ -20,6 +20,8 @@ class Prepared:
     article: Article
     chunks: list[Chunk]
     main_city: str | None
+    places: list[str]  # every place the article names, with their ancestors
+    anchor_md: int | None = None  # MMDD guessed from the text when the article has no published date
 
 
 def doc_id_for(body: str) -> str:
@@ -40,7 +42,8 @@ def prepare(raw: RawArticle, chunk_size: int = 300, overlap: int = 1) -> Prepare
     article = Article(doc_id=doc_id_for(body), path=raw.path, title=title, body=body,
                       published=raw.published, source=raw.source, categories=list(raw.categories))
     city = main_city(title, body)
-    date_mentions = find_dates(body, anchor=raw.published)
+    anchor = raw.published or guess_anchor(body)
+    date_mentions = find_dates(body, anchor=anchor, anchor_year_known=raw.published is not None)
     place_mentions = find_places(body, context_city=city)
     article_places = place_names(find_places(title, context_city=city)) if title else []
     if city:
@@ -54,7 +57,8 @@ def prepare(raw: RawArticle, chunk_size: int = 300, overlap: int = 1) -> Prepare
             monthdays=sorted({m.monthday for m in dates}),
             places=_unique(place_names(_in_span(place_mentions, start, end)) + article_places),
         ))
-    return Prepared(article, chunks, city)
+    guessed = anchor.month * 100 + anchor.day if anchor and not raw.published else None
+    return Prepared(article, chunks, city, _unique(article_places + place_names(place_mentions)), guessed)
 
 
 def _in_span(mentions: list[DateMention] | list[PlaceMention], start: int, end: int) -> list:
@@ -81,12 +85,16 @@ def chunk_metadata(p: Prepared, chunk: Chunk) -> dict:
         meta["published"] = date_key(a.published)
     if p.main_city:
         meta["main_city"] = p.main_city
+    if p.anchor_md:
+        meta["anchor_md"] = p.anchor_md
     if chunk.dates:
         meta["dates"] = [date_key(d) for d in chunk.dates]
     if chunk.monthdays:
         meta["monthdays"] = chunk.monthdays
     if chunk.places:
         meta["places"] = chunk.places
+    if p.places:  # a chunk under a district's heading may not repeat the district's name
+        meta["doc_places"] = p.places
     return meta
 
 
