@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 from ingest.chunk import split_sentences
 from ingest.dates import DateMention, find_dates
-from ingest.places import find_places
+from ingest.places import PlaceMention, find_places, lineage
 from qa.question import AskedDate, Question
-from qa.retrieve import published_date
+from qa.retrieve import date_anchor, published_date
 from qa.types import Answer, Citation, Passage
 from qa.verify import unsupported_numbers
 
@@ -23,6 +23,28 @@ _COUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(万)?(余)?(例|人次|人|个|份|名|
 _SCRUBBED = re.compile(r"(病例|感染者|确诊|阳性|人员|区|县|市|含|检测|累计)(例|人(?!员|民|口|大|群|士|次))(?![\d])")
 _PERSON = re.compile(r"(市长|省长|区长|县长|书记|主任|局长|部长|巡视员|记者|处长|副|主席|专家|负责人|院长)")
 _LIST_SEP = re.compile(r"[、，,]")
+_CLAUSE = re.compile(r"[，,；;：:、（(）)]")
+# Measures a count question can name that the answer sentence must speak of: a sentence about new
+# infections does not answer "新增死亡病例多少例".
+SPECIFIC = ("次密接", "密接", "确诊", "无症状", "死亡", "出院", "治愈", "境外输入", "核酸", "采样", "隔离", "排查",
+            "重症", "危重")
+_CANON = [("密接的密接", "次密接"), ("次密切接触者", "次密接"), ("密切接触者", "密接"), ("密接者", "密接"),
+          ("无症状感染", "无症状")]
+
+
+_QUOTES = str.maketrans("", "", "“”‘’\"'「」『』《》")
+_WHOLE_CITY = re.compile(r"(全市|我市|该市|本市)")
+_SUBAREA = re.compile(r"新区|高新区|经开区|开发区|园区")
+_PAREN = re.compile(r"[（(][^）)]*[）)]")
+
+
+def canon(text: str) -> str:
+    """One spelling per measure and no quote marks ("“无疫”社区"), for matching only; quotes in answers
+    are never rewritten."""
+    text = text.translate(_QUOTES)
+    for a, b in _CANON:
+        text = text.replace(a, b)
+    return text
 _WEAK_DENSE = 0.80  # e5 cosine below which an unconstrained question has no real evidence
 
 
@@ -34,7 +56,22 @@ class Sentence:
     end: int
     dates: list[DateMention] = field(default_factory=list)
     own_dates: bool = False
-    places: list[str] = field(default_factory=list)
+    mentions: list[PlaceMention] = field(default_factory=list)  # offsets relative to the sentence
+    score: float = 0.0
+    slot: Slot | None = None  # for a count: the number that answers it
+
+    @property
+    def places(self) -> list[str]:
+        return [m.place.name for m in self.mentions]
+
+
+@dataclass
+class Slot:
+    """A number with its unit in a sentence, or the place where a scrubbed number should be."""
+
+    start: int
+    end: int
+    scrubbed: bool
     score: float = 0.0
 
 
@@ -42,7 +79,8 @@ def sentences_of(p: Passage) -> list[Sentence]:
     """Sentences of a passage with the dates and places they speak of; a sentence without its own
     date inherits the last one of its paragraph ("经定点医院诊断,2例为确诊病例" is still 7月16日)."""
     text, base = p.text, int(p.meta.get("start", 0))
-    mentions = find_dates(text, anchor=published_date(p.meta))
+    anchor, year_known = date_anchor(p.meta)
+    mentions = find_dates(text, anchor=anchor, anchor_year_known=year_known)
     city = p.meta.get("main_city")
     out: list[Sentence] = []
     carried: list[DateMention] = []
@@ -54,7 +92,7 @@ def sentences_of(p: Passage) -> list[Sentence]:
         own = [m for m in mentions if m.start >= s and m.end <= e]
         if own:
             carried = own
-        places = [pm.place.name for pm in find_places(text[s:e], context_city=city)]
+        places = find_places(text[s:e], context_city=city)
         out.append(Sentence(p, text[s:e], base + s, base + e, own or carried, bool(own), places))
     return out
 
@@ -69,6 +107,11 @@ def _date_ok(asked: list[AskedDate], s: Sentence) -> bool:
     return False
 
 
+def _related(asked, place) -> bool:
+    """The sentence's place is the asked one, inside it (榆树市 in 长春) or encloses it (吉林 for 长春)."""
+    return asked.name in lineage(place) or place.name in lineage(asked)
+
+
 def _place_ok(q: Question, s: Sentence) -> bool:
     if not q.places:
         return True
@@ -77,23 +120,112 @@ def _place_ok(q: Question, s: Sentence) -> bool:
         return True
     if not s.passage.place_match:
         return False
-    others = [n for n in s.places if n not in names and not n.endswith(("区", "县"))]
-    return not others  # the article is about the asked place and this sentence names no other one
+    # the article is about the asked place and this sentence names no unrelated one
+    return all(any(_related(a, m.place) for a in q.places) for m in s.mentions)
+
+
+def _slots(text: str) -> list[Slot]:
+    slots = [Slot(m.start(), m.end(), False) for m in _COUNT.finditer(text)]
+    slots += [Slot(m.start(2), m.end(2), True) for m in _SCRUBBED.finditer(text)]
+    return sorted(slots, key=lambda x: x.start)
+
+
+def _slot_context(text: str, slot: Slot) -> tuple[int, str]:
+    """(start of the left context, the words around the number): its own clause, plus the head of the
+    list it stands in ("新增本地无症状感染者例,其中…宽城区17例" → 新增本地无症状感染者例)."""
+    left_start = max((m.end() for m in _CLAUSE.finditer(text, 0, slot.start)), default=0)
+    left_start = max(left_start, slot.start - 24)
+    right = _CLAUSE.search(text, slot.end)
+    around = text[left_start: slot.start] + text[slot.end: right.start() if right else len(text)]
+    lead = text.rfind("其中", 0, left_start)
+    if lead > 0:
+        head = _PAREN.sub("", text[:lead]).rstrip("，,；; ")
+        head = head[max((m.end() for m in re.finditer(r"[，,；;]", head)), default=0):]
+        around = head + "|" + around
+    return left_start, canon(around)
+
+
+def _slot_score(q: Question, s: Sentence, slot: Slot, specific: list[str]) -> float:
+    """How well one number answers: the asked measure and words next to it, the asked place right
+    before it, and no other place's name right before it (a breakdown for another district)."""
+    left_start, around = _slot_context(s.text, slot)
+    value = sum(0.8 for m in q.measures if m in around) + sum(1.2 for m in specific if m in around)
+    value -= sum(1.2 for m in SPECIFIC if m in around and m not in specific
+                 and not any(m in o for o in specific))  # a figure for another measure
+    value += 1.2 * min(3, sum(b in around for b in _residual_bigrams(q)))
+    unit = _asked_unit(q)
+    if unit and not slot.scrubbed:
+        value += 1.5 if _COUNT.fullmatch(s.text[slot.start: slot.end]).group(4) == unit else -1.0
+    if "累计" in around and "累计" not in q.search_text:
+        value -= 1.5
+    missing = [m for m in specific if m not in around]
+    value -= 2.0 * len(missing)  # the asked measure is not what this number counts
+    before = [m for m in s.mentions if left_start <= m.start and m.end <= slot.start]
+    if any(_SUBAREA.match(s.text, m.end) for m in before):
+        before = []
+        value -= 1.0  # "长春新区74例": a zone named after the city, not the city
+    main = s.passage.meta.get("main_city")
+    if not before and main and _WHOLE_CITY.search(s.text, left_start, slot.start):
+        if any(a.name == main for a in q.places):
+            value += 1.5  # "全市…" in an article about the asked city
+    if before:
+        named = {m.place.name for m in before}
+        if any(a.name in named for a in q.places):
+            value += 2.5
+        elif q.places and not any(_related(a, m.place) for m in before for a in q.places):
+            value -= 3.0  # another city's figure
+        else:
+            value -= 1.0  # a part's share (a district of the asked city) or the enclosing province's
+    return value
+
+
+_ASKED_UNIT = re.compile(r"(?:多少|几)(?:万)?(例|人次|人|个|份|名|家|支|间|台|辆|轮|户|次|处|所|条|元|亿)")
+_ASKING = re.compile(r"截至|截止|多少|几|是否|有没有|哪些|什么|请问|共有|一共|总共|呢|吗|全市|全省|[？?！!，,。、\s\d]")
+
+
+def _asked_unit(q: Question) -> str | None:
+    m = _ASKED_UNIT.search(q.text)
+    return m.group(1) if m else None
+
+
+def _residual_bigrams(q: Question) -> list[str]:
+    """Character pairs of what the question says besides its dates, places, measures and question words
+    ("经开区", "派送蔬菜包"): robust where jieba cuts a rare name wrong ("27日经开区" → 日经 / 开区)."""
+    rest = canon(q.text)
+    for m in find_dates(rest):
+        rest = rest.replace(m.text, " ")
+    for p in q.places:
+        rest = rest.replace(p.full, " ").replace(p.name, " ")
+    for m in [*q.measures, *SPECIFIC, "新增", "报告", "本地", "本土", "病例"]:
+        rest = rest.replace(m, " ")
+    rest = _ASKING.sub(" ", rest)
+    return list(dict.fromkeys(w[i: i + 2] for w in rest.split() for i in range(len(w) - 1)))
+
+
+def _specific(q: Question) -> list[str]:
+    asked = canon(q.search_text)
+    found = [m for m in SPECIFIC if m in asked]
+    return [m for m in found if not any(m != o and m in o for o in found)]  # 密接 is inside 次密接
 
 
 def score(q: Question, s: Sentence, rank: int) -> float:
-    text = s.text
+    text = canon(s.text)
     terms = [t for t in q.terms if len(t) > 1 or t in "谁"]
     coverage = sum(t in text for t in terms) / len(terms) if terms else 0.5
     measures = sum(m in text for m in q.measures)
     value = 2.0 * coverage + 1.0 * measures - 0.15 * rank
     if q.kind == "count":
-        nums = list(_COUNT.finditer(text))
-        value += 2.0 if nums else -3.0
-        if nums and q.measures:
-            dist = min(abs(n.start() - text.find(m)) for n in nums for m in q.measures if m in text) \
-                if measures else 40
-            value += max(0.0, 1.5 - dist / 20)
+        specific = _specific(q)
+        slots = _slots(s.text)
+        for slot in slots:
+            slot.score = _slot_score(q, s, slot, specific)
+        if slots:
+            s.slot = max(slots, key=lambda x: x.score)
+            value += 2.0 + s.slot.score
+        else:
+            value -= 3.0
+        if any(m not in text for m in specific):
+            value -= 4.0
     elif q.kind == "person":
         value += 1.5 if _PERSON.search(text) else -1.0
     elif q.kind == "time":
@@ -103,6 +235,13 @@ def score(q: Question, s: Sentence, rank: int) -> float:
     if "累计" in text and "累计" not in q.search_text:
         value -= 1.5
     if q.dates and s.own_dates:
+        value += 0.5
+    hits = [m for m in s.dates if any((m.month, m.day) == (d.month, d.day) for d in q.dates)]
+    if len(q.dates) == 1 and hits and all(m.part for m in hits):
+        value -= 1.0  # "7月9日至16日" speaks of a period, not of the asked day
+    if len(q.dates) > 1 and len({(m.month, m.day) for m in hits}) > 1:
+        value += 1.5  # the asked period itself
+    if q.places and set(s.places) & {p.name for p in q.places}:
         value += 0.5
     return value
 
@@ -143,24 +282,44 @@ def _where_when(q: Question) -> str:
     return "".join([*(p.name for p in q.places[:2]), *(d.label() for d in q.dates[:2])])
 
 
-def compose(q: Question, passages: list[Passage], top: int = 8) -> Answer:
+def _candidates(q: Question, passages: list[Passage]) -> list[Sentence]:
+    """Sentences of the passages that satisfy the question's date and place, scored."""
+    out: list[Sentence] = []
+    for rank, p in enumerate(passages):
+        for s in sentences_of(p):
+            if _date_ok(q.dates, s) and _place_ok(q, s):
+                s.score = score(q, s, rank)
+                out.append(s)
+    return out
+
+
+def rerank(q: Question, passages: list[Passage], top: int = 12) -> list[Passage]:
+    """Passages that satisfy the constraints first, ordered by how well their best sentence answers;
+    what the LangChain retriever returns."""
+    best: dict[str, float] = {}
+    for s in _candidates(q, [p for p in passages if p.date_match and p.place_match][:top]):
+        best[s.passage.chunk_id] = max(best.get(s.passage.chunk_id, -1e9), s.score)
+    return sorted(passages, key=lambda p: (p.chunk_id in best, best.get(p.chunk_id, 0.0)), reverse=True)
+
+
+def compose(q: Question, passages: list[Passage], top: int = 12) -> Answer:
     en = _english(q)
     fitting = [p for p in passages if p.date_match and p.place_match]
     if q.places and not any(p.place_match for p in passages):
         names = "、".join(p.name for p in q.places)
         return _abstain(q, f"No article mentions {names}." if en else f"资料中没有关于{names}的报道。")
-    candidates: list[Sentence] = []
-    for rank, p in enumerate(fitting[:top]):
-        for s in sentences_of(p):
-            if _date_ok(q.dates, s) and _place_ok(q, s):
-                s.score = score(q, s, rank)
-                candidates.append(s)
+    candidates = _candidates(q, fitting[:top])
     if not candidates:
         return _nearest(q, passages, en)
     best = max(candidates, key=lambda s: s.score)
     if not _supported(q, best, passages):
         return _abstain(q, "The articles do not answer this question." if en else "资料中没有找到能回答这个问题的内容。")
-    if q.kind == "count" and not _COUNT.search(best.text) and _SCRUBBED.search(best.text):
+    missing = [m for m in _specific(q) if m not in canon(best.text)] if q.kind == "count" else []
+    if missing:
+        what = "、".join(missing)
+        return _abstain(q, f"The articles give no figure for {what} here." if en else
+                        f"资料中没有{_where_when(q)}{what}的数字。")
+    if q.kind == "count" and best.slot is not None and best.slot.scrubbed:
         cite = _citation(1, best.passage, [best])
         msg = ("The article reports this figure, but the number itself is missing from its text [1]." if en else
                "文章提到了这项数据，但原文中的具体数字缺失，无法给出 [1]。")
@@ -184,7 +343,7 @@ def _supported(q: Question, best: Sentence, passages: list[Passage]) -> bool:
     question with no date or place to pin it needs a close dense match too."""
     terms = [t for t in q.terms if len(t) > 1]
     if terms:
-        hay = best.passage.text
+        hay = canon(best.passage.text)
         found = sum(t in hay for t in terms)
         if found == 0 or found / len(terms) < 0.5:
             return False

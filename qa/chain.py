@@ -10,6 +10,7 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import ConfigDict
 
+from qa.answer import rerank
 from qa.engine import Engine
 from qa.retrieve import retrieve
 from qa.types import Answer
@@ -36,7 +37,7 @@ class NewsRetriever(BaseRetriever):
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
         q = self.engine.understand(query)
-        passages = retrieve(self.engine, q, k=max(self.k, 5) * 4)
+        passages = rerank(q, retrieve(self.engine, q, k=max(self.k, 5) * 4))
         return [Document(page_content=p.text, id=p.chunk_id,
                          metadata={**p.meta, "score": p.score, "date_match": p.date_match,
                                    "place_match": p.place_match}) for p in passages[: self.k]]

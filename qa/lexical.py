@@ -1,15 +1,18 @@
 """BM25 over jieba tokens of the stored chunks, kept in step with the Chroma collection.
 
-Chroma (1.5, local or self-run server) has no sparse or BM25 search, so the lexical index
-lives on our side: built from the chunk documents in Chroma and rebuilt when the store's
-version marker (bumped by every ingest that changes something) or chunk count moves. The
-tokens are cached next to an embedded store so a fresh process does not re-segment the corpus.
+Chroma (1.5, local or self-run server) has no sparse or BM25 search ("Sparse vector indexing
+is not enabled in local"), so the lexical index lives on our side: built from the chunk documents
+in Chroma and brought up to date when the store's version marker (moved by every ingest that
+changes something) or chunk count moves. An update segments only the chunks it has not seen
+(jieba is the cost: ~0.5 M characters/s), keeps the raw term counts of the rest and re-weighs.
+The index is pickled next to an embedded store so a fresh process does not re-segment the corpus.
 """
 
 from __future__ import annotations
 
 import pickle
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,33 +40,49 @@ class LexicalIndex:
     vocab: dict[str, int]
     weights: sparse.csc_matrix  # docs × terms, BM25 term weights
     version: tuple[int, int]
+    tf: sparse.csr_matrix | None = None  # docs × terms, raw counts: what an update keeps instead of re-segmenting
 
     @classmethod
-    def build(cls, ids: list[str], docs: list[str], version: tuple[int, int], k1: float = 1.2,
-              b: float = 0.75) -> LexicalIndex:
+    def build(cls, ids: list[str], docs: list[str], version: tuple[int, int]) -> LexicalIndex:
         vocab: dict[str, int] = {}
-        rows, cols, vals = [], [], []
-        lengths = np.zeros(len(docs), dtype=np.float32)
-        for i, doc in enumerate(docs):
-            counts: dict[int, int] = {}
-            toks = tokenize(doc)
-            lengths[i] = len(toks)
-            for t in toks:
-                j = vocab.setdefault(t, len(vocab))
-                counts[j] = counts.get(j, 0) + 1
-            rows += [i] * len(counts)
-            cols += list(counts)
-            vals += list(counts.values())
-        tf = sparse.csr_matrix((np.array(vals, dtype=np.float32), (rows, cols)), shape=(len(docs), len(vocab)))
-        n = max(len(docs), 1)
-        df = np.bincount(np.array(cols, dtype=np.int64), minlength=len(vocab)) if cols else np.zeros(len(vocab))
+        return cls._from_counts(list(ids), vocab, _term_counts(docs, vocab), version)
+
+    def updated(self, ids: list[str], fetch, version: tuple[int, int]) -> LexicalIndex:
+        """A new index over ``ids``: rows of chunks still present are kept, only new chunks are
+        segmented (``fetch(new_ids) -> (ids, docs)``). ``self`` is left as it was for readers still using it."""
+        if self.tf is None:
+            got_ids, docs = fetch(ids)
+            return LexicalIndex.build(got_ids, docs, version)
+        now = set(ids)
+        keep = [i for i, cid in enumerate(self.ids) if cid in now]
+        seen = {self.ids[i] for i in keep}
+        new_ids, docs = fetch([cid for cid in ids if cid not in seen])
+        vocab = dict(self.vocab)
+        new_tf = _term_counts(docs, vocab)
+        old_tf = self.tf[keep]
+        old_tf.resize(len(keep), len(vocab))
+        tf = sparse.vstack([old_tf, new_tf], format="csr") if new_ids else old_tf
+        return LexicalIndex._from_counts([self.ids[i] for i in keep] + list(new_ids), vocab, tf, version)
+
+    @classmethod
+    def _from_counts(cls, ids: list[str], vocab: dict[str, int], tf: sparse.csr_matrix, version: tuple[int, int],
+                     k1: float = 1.2, b: float = 0.75) -> LexicalIndex:
+        tf = sparse.csr_matrix(tf, dtype=np.float32)
+        n = max(len(ids), 1)
+        df = np.bincount(tf.indices, minlength=len(vocab))
         idf = np.log(1 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
-        avg = float(lengths.mean()) if len(docs) else 1.0
-        norm = k1 * (1 - b + b * lengths / max(avg, 1e-6))
-        tf = tf.tocoo()
-        w = tf.data * (k1 + 1) / (tf.data + norm[tf.row]) * idf[tf.col]
-        weights = sparse.csc_matrix((w, (tf.row, tf.col)), shape=tf.shape)
-        return cls(ids, vocab, weights, version)
+        lengths = np.asarray(tf.sum(axis=1)).ravel()
+        avg = float(lengths.mean()) if len(ids) else 1.0
+        norm = (k1 * (1 - b + b * lengths / max(avg, 1e-6))).astype(np.float32)
+        coo = tf.tocoo()
+        w = coo.data * (k1 + 1) / (coo.data + norm[coo.row]) * idf[coo.col]
+        weights = sparse.csc_matrix((w, (coo.row, coo.col)), shape=tf.shape)
+        return cls(ids, vocab, weights, version, tf)
+
+    def nbytes(self) -> int:
+        """Memory held by the matrices (ids and vocab strings not counted)."""
+        mats = [m for m in (self.weights, self.tf) if m is not None]
+        return sum(m.data.nbytes + m.indices.nbytes + m.indptr.nbytes for m in mats)
 
     def search(self, query: str, k: int = 30) -> list[tuple[str, float]]:
         cols = [self.vocab[t] for t in dict.fromkeys(tokenize(query)) if t in self.vocab]
@@ -76,31 +95,78 @@ class LexicalIndex:
         return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
 
 
+def _term_counts(docs: list[str], vocab: dict[str, int]) -> sparse.csr_matrix:
+    """docs × vocab raw term counts; new terms are added to ``vocab``."""
+    rows: list[int] = []
+    cols: list[int] = []
+    vals: list[int] = []
+    for i, doc in enumerate(docs):
+        counts: dict[int, int] = {}
+        for t in tokenize(doc):
+            j = vocab.setdefault(t, len(vocab))
+            counts[j] = counts.get(j, 0) + 1
+        rows += [i] * len(counts)
+        cols += list(counts)
+        vals += list(counts.values())
+    return sparse.csr_matrix((np.array(vals, dtype=np.float32), (np.array(rows, dtype=np.int64),
+                              np.array(cols, dtype=np.int64))), shape=(len(docs), len(vocab)))
+
+
 _CACHE: dict[tuple[str, str], LexicalIndex] = {}
+_LOCKS: dict[tuple[str, str], threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
 
 
 def lexical_index(store: Store, cache_dir: Path | None = None) -> LexicalIndex:
-    """The index for ``store``, rebuilt only when its version marker or chunk count changed."""
-    version = (store.version(), store.chunks.count())
-    key = (str(cache_dir), store.chunks.name)
-    idx = _CACHE.get(key)
-    if idx is not None and idx.version == version:
-        return idx
-    path = cache_dir / f"lexical-{store.chunks.name}.pkl" if cache_dir else None
-    if path and path.exists():
-        try:
-            with path.open("rb") as fh:
-                idx = pickle.load(fh)
-        except Exception:
-            idx = None
-    if idx is None or idx.version != version:
-        data = get_all(store.chunks, include=["documents"])
-        idx = LexicalIndex.build(data["ids"], data["documents"], version)
-        if path:
-            tmp = path.with_suffix(".tmp")
-            with tmp.open("wb") as fh:
-                pickle.dump(idx, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            tmp.replace(path)
-    _CACHE[key] = idx
-    return idx
+    """The index for ``store``, brought up to date only when its version marker or chunk count moved.
 
+    Keyed by the collection's id, so two servers (or a re-created collection) never share an index.
+    One thread updates while the others wait for its result instead of segmenting the same chunks.
+    """
+    key = (str(cache_dir), str(store.chunks.id))
+    with _LOCKS_GUARD:
+        lock = _LOCKS.setdefault(key, threading.Lock())
+    with lock:
+        version = (store.version(), store.chunks.count())  # read before the data: a later change shows next call
+        idx = _CACHE.get(key)
+        if idx is not None and idx.version == version:
+            return idx
+        path = cache_dir / f"lexical-{store.chunks.name}.pkl" if cache_dir else None
+        if idx is None and path and path.exists():
+            idx = _load(path)
+        if idx is None or idx.version != version:
+            ids = get_all(store.chunks, include=[])["ids"]
+            if idx is None:
+                idx = LexicalIndex.build(*_fetch_documents(store, ids), version)
+            else:
+                idx = idx.updated(ids, lambda want: _fetch_documents(store, want), version)
+            if path:
+                _save(idx, path)
+        _CACHE[key] = idx
+        return idx
+
+
+def _fetch_documents(store: Store, ids: list[str], batch: int = 1000) -> tuple[list[str], list[str]]:
+    got_ids: list[str] = []
+    docs: list[str] = []
+    for i in range(0, len(ids), batch):
+        page = store.chunks.get(ids=ids[i: i + batch], include=["documents"])
+        got_ids += page["ids"]
+        docs += page["documents"]
+    return got_ids, docs
+
+
+def _load(path: Path) -> LexicalIndex | None:
+    try:
+        with path.open("rb") as fh:
+            idx = pickle.load(fh)
+        return idx if isinstance(idx, LexicalIndex) else None
+    except Exception:  # a cache from an older version of this class, or a torn file: rebuild
+        return None
+
+
+def _save(idx: LexicalIndex, path: Path) -> None:
+    tmp = path.with_suffix(f".{threading.get_ident()}.tmp")
+    with tmp.open("wb") as fh:
+        pickle.dump(idx, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)

@@ -37,9 +37,9 @@ def build_messages(q: Question, passages: list[Passage]) -> list:
 
 def llm_answer(llm, q: Question, passages: list[Passage], fallback: Answer, top: int = 4) -> Answer:
     """Ask the model; keep its answer only if every [n] exists and every number is in what it cites."""
-    from qa.answer import _citation, sentences_of
+    from qa.answer import _citation, rerank, sentences_of
 
-    chosen = [p for p in passages if p.date_match and p.place_match][:top]
+    chosen = [p for p in rerank(q, passages) if p.date_match and p.place_match][:top]
     if not chosen:
         return fallback
     try:

@@ -104,7 +104,9 @@ def _cn_to_digits(s: str) -> str:
         return s
 
 
-def parse(raw: str) -> Question:
+def parse(raw: str, context_city: str | None = None) -> Question:
+    """``context_city`` resolves a district name that several cities share ("那西湖区呢？" after a
+    question about 南昌)."""
     text = normalise(raw)
     lower = text.lower()
     extra: list[str] = []
@@ -114,7 +116,7 @@ def parse(raw: str) -> Question:
         day, year = int(m.group(2) or m.group(4)), m.group(3) or m.group(6)
         dates.append(AskedDate(int(year) if year else None, month, day))
         extra.append(f"{month}月{day}日")
-    places = [pm.place for pm in find_places(text)]
+    places = [pm.place for pm in find_places(text, context_city=context_city)]
     for _, place in _english_places(lower):
         places.append(place)
         extra.append(place.name)
@@ -125,7 +127,7 @@ def parse(raw: str) -> Question:
     kind = next((k for k, rx in _KINDS if re.search(rx, lower)), "other")
     search_text = " ".join([text, *extra]) if extra else text
     measures = [m for m in MEASURES if m in search_text and not (m == "密接" and "次密接" in search_text)]
-    place_words = {p.name for p in places} | {pm.text for pm in find_places(text)}
+    place_words = {p.name for p in places} | {pm.text for pm in find_places(text, context_city=context_city)}
     terms = [t for t in tokenize(search_text)
              if t not in place_words and not re.fullmatch(r"[\da-z]+|[月日号年例人个]|新增|报告|情况|数据|消息|哪天|时候", t)]
     return Question(raw=raw, text=text, search_text=search_text, dates=list(dict.fromkeys(dates)), places=places,
@@ -138,12 +140,17 @@ def _english_places(lower: str) -> list[tuple[str, Place]]:
     table = gazetteer()
     words = re.findall(r"[a-z]+", lower)
     found = []
+    taken: set[int] = set()  # "jilin city" is the city only, not also the province "jilin"
     for n in (3, 2, 1):
         for i in range(len(words) - n + 1):
+            span = set(range(i, i + n))
+            if span & taken:
+                continue
             key = " ".join(words[i: i + n])
             place = table.get(key) or table.get(key.replace(" ", ""))
             if place is not None and len(key) > 3:
                 found.append((key, place))
+                taken |= span
     return found
 
 
@@ -151,9 +158,20 @@ def with_history(question: Question, history: list[str]) -> Question:
     """Fill what a follow-up leaves out ("其中确诊几例？", "那长春呢？") from the earlier questions."""
     context: Question | None = None
     for earlier in history:
-        q = parse(earlier)
+        q = parse(earlier, context_city=_city(context))
         context = q if context is None else _merge(q, context)
-    return question if context is None else _merge(question, context)
+    if context is None:
+        return question
+    if not question.places and _city(context):  # re-read with the conversation's city in mind
+        question = parse(question.raw, context_city=_city(context))
+    return _merge(question, context)
+
+
+def _city(q: Question | None) -> str | None:
+    if q is None:
+        return None
+    return next((p.name for p in q.places if p.level == "city"),
+                next((p.parent for p in q.places if p.level == "district"), None))
 
 
 def _merge(q: Question, prev: Question) -> Question:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from ingest.places import Place
 from qa.lexical import lexical_index
 from qa.question import AskedDate, Question
 from qa.types import Passage
@@ -33,11 +34,21 @@ def date_matches(asked: list[AskedDate], meta: dict) -> bool:
     return False
 
 
-def place_matches(asked_names: list[str], meta: dict) -> bool:
-    if not asked_names:
-        return True
-    places = set(meta.get("places") or [])
-    return any(name in places for name in asked_names)
+def _needs(place: Place) -> set[str]:
+    """A district is matched with its city: 西湖区 of 杭州 is not 西湖区 of 南昌."""
+    return {place.name, place.parent} if place.level == "district" and place.parent else {place.name}
+
+
+def place_matches(asked: list[Place], meta: dict) -> int:
+    """2 when the chunk names an asked place, 1 when only its article does (a chunk under a district's
+    heading need not repeat the district), 0 otherwise."""
+    if not asked:
+        return 2
+    for key, level in (("places", 2), ("doc_places", 1)):
+        names = set(meta.get(key) or [])
+        if any(_needs(p) <= names for p in asked):
+            return level
+    return 0
 
 
 def _where(q: Question) -> dict | None:
@@ -48,8 +59,8 @@ def _where(q: Question) -> dict | None:
                        {"$or": [{"monthdays": {"$contains": md}} for md in mds]})
     names = [p.name for p in q.places]
     if names:
-        clauses.append({"places": {"$contains": names[0]}} if len(names) == 1 else
-                       {"$or": [{"places": {"$contains": n}} for n in names]})
+        clauses.append({"doc_places": {"$contains": names[0]}} if len(names) == 1 else
+                       {"$or": [{"doc_places": {"$contains": n}} for n in names]})
     if not clauses:
         return None
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
@@ -96,11 +107,22 @@ def retrieve(engine, q: Question, k: int = 20, timings: dict | None = None) -> l
     for ranking in rankings:
         for rank, cid in enumerate(ranking):
             found[cid].score += 1.0 / (RRF_K + rank + 1)
-    names = [p.name for p in q.places]
     for p in found.values():
         p.date_match = date_matches(q.dates, p.meta)
-        p.place_match = place_matches(names, p.meta)
-    return sorted(found.values(), key=lambda p: (p.date_match + p.place_match, p.score), reverse=True)
+        p.place_level = place_matches(q.places, p.meta)
+        p.place_match = p.place_level > 0
+    return sorted(found.values(), key=lambda p: (p.date_match + p.place_match, p.place_level, p.score),
+                  reverse=True)
+
+
+def date_anchor(meta: dict) -> tuple[date | None, bool]:
+    """What "16日" and "昨天" in a chunk are read against: the published date, else the month and
+    day guessed at ingest for an undated article (its year unknown). Returns (anchor, year known)."""
+    published = published_date(meta)
+    if published is not None:
+        return published, True
+    md = meta.get("anchor_md")
+    return (date(2000, md // 100, md % 100), False) if md else (None, True)
 
 
 def published_date(meta: dict) -> date | None:

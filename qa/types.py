@@ -17,6 +17,7 @@ class Passage:
     dense: float | None = None  # cosine similarity to the question, when dense retrieval found it
     date_match: bool = False
     place_match: bool = False
+    place_level: int = 0  # 2: the chunk names the asked place; 1: only its article does
 
 
 @dataclass

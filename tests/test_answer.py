@@ -131,3 +131,26 @@ def test_cli_ask_json_and_one_question_per_stdin_line(sample_engine):
     assert set(rows[0]) == {"question", "answer", "abstained", "citations", "timings_ms"}
     assert set(rows[0]["citations"][0]) == {"n", "doc_id", "title", "source", "published", "path", "quote", "start",
                                             "end", "score"}
+
+
+def test_a_district_of_another_city_with_the_same_name_is_not_matched(sample_engine):
+    a = sample_engine.ask("杭州西湖区7月16日新增多少例？")
+    assert a.abstained and "6例" not in a.answer
+
+
+def test_a_count_for_a_measure_the_article_never_reports_is_refused(sample_engine):
+    a = sample_engine.ask("南昌7月16日新增死亡病例多少例？")
+    assert a.abstained and "9例" not in a.answer and "死亡" in a.answer
+
+
+def test_a_figure_is_found_under_its_district_heading_in_an_undated_article(sample_engine):
+    """Seed 002 has no published date: '截至27日24时' is read against the 3月27日 it names, and the
+    passage under the 南关区 speaker counts for 南关区 though it does not repeat the name."""
+    a = sample_engine.ask("截至3月27日南关区累计派送蔬菜包多少万份？")
+    assert not a.abstained and "4.4万份" in a.answer
+    assert a.citations[0].published is None
+
+
+def test_a_breakdown_number_is_not_given_as_the_city_total(sample_engine):
+    a = sample_engine.ask("长春3月27日全市新增本地确诊病例多少例？")
+    assert a.abstained and "74例" not in a.answer and "89例" not in a.answer
