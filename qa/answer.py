@@ -19,7 +19,13 @@ from qa.retrieve import date_anchor, published_date
 from qa.types import Answer, Citation, Passage
 from qa.verify import unsupported_numbers
 
-_COUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(万)?(余)?(例|人次|人|个|份|名|家|支|间|台|辆|轮|户|次|处|所|条|元|亿)")
+_COUNT = re.compile(r"(\d+(?:\.\d+)?)\s*(万|亿|千)?(余|多)?(例|人次|人|个|份|名|家|支|间|台|辆|轮|户|次|处|所|条|元|亿)")
+# Any figure with its unit, for questions beyond case counts ("357311千米", "21.6℃", "4.0级", "20%").
+_NUMBER = re.compile(r"(\d+(?:\.\d+)?)\s*(万|亿|千)?(余|多)?(人次|艘次|架次|千米|公里|平方米|平方公里|千克|公斤|万元|亿元|"
+                     r"小时|分钟|个月|[\u4e00-\u9fff%℃‰])?")
+_DATE_UNITS = set("年月日号时分秒点")
+_UNIT_GROUPS = [set("人名位") | {"人次"}, set("个家所处座"), {"元", "万元", "亿元"}, {"天", "日"}, {"度", "℃"},
+                {"千米", "公里"}, {"千克", "公斤"}]
 _SCRUBBED = re.compile(r"(病例|感染者|确诊|阳性|人员|区|县|市|含|检测|累计)(例|人(?!员|民|口|大|群|士|次))(?![\d])")
 _PERSON = re.compile(r"(市长|省长|区长|县长|书记|主任|局长|部长|巡视员|记者|处长|副|主席|专家|负责人|院长)")
 _LIST_SEP = re.compile(r"[、，,]")
@@ -29,11 +35,12 @@ _CLAUSE = re.compile(r"[，,；;：:、（(）)]")
 SPECIFIC = ("次密接", "密接", "确诊", "无症状", "死亡", "出院", "治愈", "境外输入", "核酸", "采样", "隔离", "排查",
             "重症", "危重")
 _CANON = [("密接的密接", "次密接"), ("次密切接触者", "次密接"), ("密切接触者", "密接"), ("密接者", "密接"),
-          ("无症状感染", "无症状")]
+          ("无症状感染", "无症状"), ("本土", "本地"), ("遇难", "死亡")]
 
 
 _QUOTES = str.maketrans("", "", "“”‘’\"'「」『』《》")
 _WHOLE_CITY = re.compile(r"(全市|我市|该市|本市)")
+_TIME = re.compile(r"\d{1,2}\s*[时点:：]\s*\d{0,2}|\d{4}年(?:年底|底|初|上半年|下半年|内)?|\d{1,2}月(?:底|初|中旬|下旬|上旬)")
 _SUBAREA = re.compile(r"新区|高新区|经开区|开发区|园区")
 _PAREN = re.compile(r"[（(][^）)]*[）)]")
 
@@ -57,6 +64,7 @@ class Sentence:
     dates: list[DateMention] = field(default_factory=list)
     own_dates: bool = False
     mentions: list[PlaceMention] = field(default_factory=list)  # offsets relative to the sentence
+    lead: str = ""  # the sentence before it in the same paragraph ("报告新增确诊病例2461例。" before a list)
     score: float = 0.0
     slot: Slot | None = None  # for a count: the number that answers it
 
@@ -86,14 +94,16 @@ def sentences_of(p: Passage) -> list[Sentence]:
     carried: list[DateMention] = []
     last_end = 0
     for s, e in split_sentences(text):
-        if "\n" in text[last_end:s]:
+        fresh = "\n" in text[last_end:s]
+        if fresh:
             carried = []
         last_end = e
         own = [m for m in mentions if m.start >= s and m.end <= e]
         if own:
             carried = own
         places = find_places(text[s:e], context_city=city)
-        out.append(Sentence(p, text[s:e], base + s, base + e, own or carried, bool(own), places))
+        lead = out[-1].text if out and not fresh else ""
+        out.append(Sentence(p, text[s:e], base + s, base + e, own or carried, bool(own), places, lead))
     return out
 
 
@@ -120,12 +130,32 @@ def _place_ok(q: Question, s: Sentence) -> bool:
         return True
     if not s.passage.place_match:
         return False
-    # the article is about the asked place and this sentence names no unrelated one
-    return all(any(_related(a, m.place) for a in q.places) for m in s.mentions)
+    # the article is about the asked place and this sentence names nothing but places inside it
+    return all(any(a.name in lineage(m.place) for a in q.places) for m in s.mentions)
+
+
+def _numbers(text: str):
+    """Figures in a sentence, not the digits of its dates and clock times."""
+    dates = find_dates(text)
+    for m in _NUMBER.finditer(text):
+        unit = m.group(4) or ""
+        if unit[:1] in _DATE_UNITS or any(d.start <= m.start() < d.end for d in dates):
+            continue
+        if text[m.end(): m.end() + 1] in ("：", ":") or text[max(0, m.start() - 1): m.start()] in ("：", ":", "."):
+            continue  # 18:00, 9.30
+        yield m
+
+
+def _unit_ok(asked: str, unit: str) -> bool:
+    if not unit:
+        return False
+    if unit.startswith(asked) or asked.startswith(unit):
+        return True
+    return any(asked in g and any(unit.startswith(u) for u in g) for g in _UNIT_GROUPS)
 
 
 def _slots(text: str) -> list[Slot]:
-    slots = [Slot(m.start(), m.end(), False) for m in _COUNT.finditer(text)]
+    slots = [Slot(m.start(), m.end(), False) for m in _numbers(text)]
     slots += [Slot(m.start(2), m.end(2), True) for m in _SCRUBBED.finditer(text)]
     return sorted(slots, key=lambda x: x.start)
 
@@ -155,11 +185,11 @@ def _slot_score(q: Question, s: Sentence, slot: Slot, specific: list[str]) -> fl
     value += 1.2 * min(3, sum(b in around for b in _residual_bigrams(q)))
     unit = _asked_unit(q)
     if unit and not slot.scrubbed:
-        value += 1.5 if _COUNT.fullmatch(s.text[slot.start: slot.end]).group(4) == unit else -1.0
+        value += 1.5 if _unit_ok(unit, _slot_unit(s, slot)) else -2.0
     if "累计" in around and "累计" not in q.search_text:
         value -= 1.5
     missing = [m for m in specific if m not in around]
-    value -= 2.0 * len(missing)  # the asked measure is not what this number counts
+    value -= 1.0 * len(missing)  # the asked measure is not what this number counts
     before = [m for m in s.mentions if left_start <= m.start and m.end <= slot.start]
     if any(_SUBAREA.match(s.text, m.end) for m in before):
         before = []
@@ -179,23 +209,34 @@ def _slot_score(q: Question, s: Sentence, slot: Slot, specific: list[str]) -> fl
     return value
 
 
-_ASKED_UNIT = re.compile(r"(?:多少|几)(?:万)?(例|人次|人|个|份|名|家|支|间|台|辆|轮|户|次|处|所|条|元|亿)")
-_ASKING = re.compile(r"截至|截止|多少|几|是否|有没有|哪些|什么|请问|共有|一共|总共|呢|吗|全市|全省|[？?！!，,。、\s\d]")
+_ASKED_UNIT = re.compile(r"(?:多少|几)(?:万|亿|千)?(人次|艘次|架次|千米|公里|平方米|平方公里|千克|公斤|小时|分钟|个月|钱|"
+                         r"[例人个份名家支间台辆轮户次处所条元亿天度级岁米吨只头架艘座位项场件套块张倍])")
+
+
+def _slot_unit(s: Sentence, slot: Slot) -> str:
+    m = _NUMBER.match(s.text, slot.start)
+    return (m.group(4) or "") if m else ""
+_ASKING = re.compile(r"截至|截止|多少|几号|几点|哪一?天|什么时候|何时|几|是否|有没有|哪些|什么|请问|共有|一共|总共|全市|全省|"
+                     r"全国|是谁|叫什么|名字|怎么样|怎么|如何|今天|昨天|今日|昨日|现在|目前|"
+                     r"[的了吗呢么？?！!，,。、\s\d]")
 
 
 def _asked_unit(q: Question) -> str | None:
+    """The unit a count question asks in ("多少例" → 例, "多少钱" → 元); None for a bare 多少."""
     m = _ASKED_UNIT.search(q.text)
-    return m.group(1) if m else None
+    if not m or m.group(1) in ("的", "是", "在", "呢", "吗", "了", "从", "被", "有", "为"):
+        return None
+    return "元" if m.group(1) == "钱" else m.group(1)
 
 
 def _residual_bigrams(q: Question) -> list[str]:
     """Character pairs of what the question says besides its dates, places, measures and question words
     ("经开区", "派送蔬菜包"): robust where jieba cuts a rare name wrong ("27日经开区" → 日经 / 开区)."""
-    rest = canon(q.text)
+    rest = canon(re.sub(r"[A-Za-z]+", " ", q.search_text))  # English questions: their Chinese glossary words
     for m in find_dates(rest):
         rest = rest.replace(m.text, " ")
     for p in q.places:
-        rest = rest.replace(p.full, " ").replace(p.name, " ")
+        rest = re.sub(re.escape(p.full) + "|" + re.escape(p.name) + "[省市州区县]?", " ", rest)
     for m in [*q.measures, *SPECIFIC, "新增", "报告", "本地", "本土", "病例"]:
         rest = rest.replace(m, " ")
     rest = _ASKING.sub(" ", rest)
@@ -224,14 +265,16 @@ def score(q: Question, s: Sentence, rank: int) -> float:
             value += 2.0 + s.slot.score
         else:
             value -= 3.0
-        if any(m not in text for m in specific):
+        if any(m not in text and m not in canon(s.lead) for m in specific):
             value -= 4.0
     elif q.kind == "person":
         value += 1.5 if _PERSON.search(text) else -1.0
     elif q.kind == "time":
-        value += 1.5 if s.own_dates else -1.0
+        value += 1.5 if s.own_dates or _TIME.search(s.text) else -1.0
     elif q.kind == "list":
         value += min(len(_LIST_SEP.findall(text)), 4) * 0.3 + (1.0 if len(set(s.places)) > 1 else 0.0)
+    if q.kind != "count":  # a count's words are weighed next to its number instead
+        value += 1.2 * min(4, sum(b in text for b in _residual_bigrams(q)))
     if "累计" in text and "累计" not in q.search_text:
         value -= 1.5
     if q.dates and s.own_dates:
@@ -314,7 +357,7 @@ def compose(q: Question, passages: list[Passage], top: int = 12) -> Answer:
     best = max(candidates, key=lambda s: s.score)
     if not _supported(q, best, passages):
         return _abstain(q, "The articles do not answer this question." if en else "资料中没有找到能回答这个问题的内容。")
-    missing = [m for m in _specific(q) if m not in canon(best.text)] if q.kind == "count" else []
+    missing = [m for m in _specific(q) if m not in canon(best.lead + best.text)] if q.kind == "count" else []
     if missing:
         what = "、".join(missing)
         return _abstain(q, f"The articles give no figure for {what} here." if en else
@@ -324,7 +367,9 @@ def compose(q: Question, passages: list[Passage], top: int = 12) -> Answer:
         msg = ("The article reports this figure, but the number itself is missing from its text [1]." if en else
                "文章提到了这项数据，但原文中的具体数字缺失，无法给出 [1]。")
         return Answer(q.raw, msg, True, [cite])
-    if q.kind == "count" and not _COUNT.search(best.text):
+    unit = _asked_unit(q) if q.kind == "count" else None
+    if q.kind == "count" and (best.slot is None or unit and not best.slot.scrubbed
+                              and not _unit_ok(unit, _slot_unit(best, best.slot))):
         return _abstain(q, "The articles give no such number." if en else "资料中没有给出这个数字。")
     sents = [best]
     qual = _qualifier(best, sentences_of(best.passage), q)
@@ -341,15 +386,18 @@ def compose(q: Question, passages: list[Passage], top: int = 12) -> Answer:
 def _supported(q: Question, best: Sentence, passages: list[Passage]) -> bool:
     """Weak-evidence guard: the question's content words must appear in the chosen passage, and a
     question with no date or place to pin it needs a close dense match too."""
-    terms = [t for t in q.terms if len(t) > 1]
-    if terms:
-        hay = canon(best.passage.text)
-        found = sum(t in hay for t in terms)
-        if found == 0 or found / len(terms) < 0.5:
+    pairs = _residual_bigrams(q)
+    near = canon(best.lead + best.text)
+    if q.dates or q.places:  # the constraints already hold: the sentence must still speak of the thing asked
+        hits = sum(b in near for b in pairs) + sum(m in near for m in q.measures)
+        return not pairs or hits >= min(2, len(pairs))
+    if pairs:
+        hay = canon(best.passage.meta.get("title", "") + best.passage.text)
+        if sum(b in hay for b in pairs) / len(pairs) < 0.5 or not any(b in near for b in pairs):
             return False
     if not q.dates and not q.places:
         dense = best.passage.dense or max((p.dense or 0.0) for p in passages[:5])
-        return dense >= _WEAK_DENSE and bool(terms)
+        return dense >= _WEAK_DENSE and bool(pairs)
     return True
 
 
@@ -365,7 +413,7 @@ def _nearest(q: Question, passages: list[Passage], en: bool) -> Answer:
         if not p.place_match:
             continue
         for s in sentences_of(p):
-            if not s.own_dates or (q.kind == "count" and not _COUNT.search(s.text)):
+            if not s.own_dates or (q.kind == "count" and not any(True for _ in _numbers(s.text))):
                 continue
             if q.measures and not any(m in s.text for m in q.measures):
                 continue

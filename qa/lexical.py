@@ -36,11 +36,18 @@ def tokenize(text: str) -> list[str]:
 
 @dataclass
 class LexicalIndex:
+    """BM25 over raw term counts; weights are computed per query for the query's terms only, so the
+    index holds one matrix (counts, which an update keeps instead of re-segmenting) and not two."""
+
     ids: list[str]
     vocab: dict[str, int]
-    weights: sparse.csc_matrix  # docs × terms, BM25 term weights
+    tf: sparse.csc_matrix  # docs × terms, raw counts (uint16)
+    idf: np.ndarray  # per term
+    norm: np.ndarray  # per doc: k1 * (1 - b + b * length / average length)
     version: tuple[int, int]
-    tf: sparse.csr_matrix | None = None  # docs × terms, raw counts: what an update keeps instead of re-segmenting
+
+    K1 = 1.2
+    B = 0.75
 
     @classmethod
     def build(cls, ids: list[str], docs: list[str], version: tuple[int, int]) -> LexicalIndex:
@@ -50,45 +57,43 @@ class LexicalIndex:
     def updated(self, ids: list[str], fetch, version: tuple[int, int]) -> LexicalIndex:
         """A new index over ``ids``: rows of chunks still present are kept, only new chunks are
         segmented (``fetch(new_ids) -> (ids, docs)``). ``self`` is left as it was for readers still using it."""
-        if self.tf is None:
-            got_ids, docs = fetch(ids)
-            return LexicalIndex.build(got_ids, docs, version)
         now = set(ids)
         keep = [i for i, cid in enumerate(self.ids) if cid in now]
         seen = {self.ids[i] for i in keep}
         new_ids, docs = fetch([cid for cid in ids if cid not in seen])
         vocab = dict(self.vocab)
         new_tf = _term_counts(docs, vocab)
-        old_tf = self.tf[keep]
+        old_tf = self.tf[keep] if len(keep) < len(self.ids) else self.tf.copy()
         old_tf.resize(len(keep), len(vocab))
-        tf = sparse.vstack([old_tf, new_tf], format="csr") if new_ids else old_tf
+        tf = sparse.vstack([old_tf, new_tf], format="csc") if new_ids else old_tf
         return LexicalIndex._from_counts([self.ids[i] for i in keep] + list(new_ids), vocab, tf, version)
 
     @classmethod
-    def _from_counts(cls, ids: list[str], vocab: dict[str, int], tf: sparse.csr_matrix, version: tuple[int, int],
-                     k1: float = 1.2, b: float = 0.75) -> LexicalIndex:
-        tf = sparse.csr_matrix(tf, dtype=np.float32)
+    def _from_counts(cls, ids: list[str], vocab: dict[str, int], tf: sparse.spmatrix,
+                     version: tuple[int, int]) -> LexicalIndex:
+        tf = sparse.csc_matrix(tf, dtype=np.uint16)
+        tf.resize(len(ids), len(vocab))
         n = max(len(ids), 1)
-        df = np.bincount(tf.indices, minlength=len(vocab))
+        df = np.diff(tf.indptr)
         idf = np.log(1 + (n - df + 0.5) / (df + 0.5)).astype(np.float32)
-        lengths = np.asarray(tf.sum(axis=1)).ravel()
+        lengths = np.asarray(tf.sum(axis=1, dtype=np.float64)).ravel()
         avg = float(lengths.mean()) if len(ids) else 1.0
-        norm = (k1 * (1 - b + b * lengths / max(avg, 1e-6))).astype(np.float32)
-        coo = tf.tocoo()
-        w = coo.data * (k1 + 1) / (coo.data + norm[coo.row]) * idf[coo.col]
-        weights = sparse.csc_matrix((w, (coo.row, coo.col)), shape=tf.shape)
-        return cls(ids, vocab, weights, version, tf)
+        norm = (cls.K1 * (1 - cls.B + cls.B * lengths / max(avg, 1e-6))).astype(np.float32)
+        return cls(ids, vocab, tf, idf, norm, version)
 
     def nbytes(self) -> int:
-        """Memory held by the matrices (ids and vocab strings not counted)."""
-        mats = [m for m in (self.weights, self.tf) if m is not None]
-        return sum(m.data.nbytes + m.indices.nbytes + m.indptr.nbytes for m in mats)
+        """Memory held by the arrays (ids and vocab strings not counted)."""
+        return (self.tf.data.nbytes + self.tf.indices.nbytes + self.tf.indptr.nbytes + self.idf.nbytes
+                + self.norm.nbytes)
 
     def search(self, query: str, k: int = 30) -> list[tuple[str, float]]:
         cols = [self.vocab[t] for t in dict.fromkeys(tokenize(query)) if t in self.vocab]
         if not cols or not self.ids:
             return []
-        scores = np.asarray(self.weights[:, cols].sum(axis=1)).ravel()
+        hits = self.tf[:, cols].tocoo()
+        tf = hits.data.astype(np.float32)
+        w = tf * (self.K1 + 1) / (tf + self.norm[hits.row]) * self.idf[np.asarray(cols)[hits.col]]
+        scores = np.bincount(hits.row, weights=w, minlength=len(self.ids))
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top])]
@@ -131,7 +136,7 @@ def lexical_index(store: Store, cache_dir: Path | None = None) -> LexicalIndex:
         idx = _CACHE.get(key)
         if idx is not None and idx.version == version:
             return idx
-        path = cache_dir / f"lexical-{store.chunks.name}.pkl" if cache_dir else None
+        path = cache_dir / f"lexical-{store.chunks.name}-{store.chunks.id}.pkl" if cache_dir else None
         if idx is None and path and path.exists():
             idx = _load(path)
         if idx is None or idx.version != version:
@@ -160,7 +165,7 @@ def _load(path: Path) -> LexicalIndex | None:
     try:
         with path.open("rb") as fh:
             idx = pickle.load(fh)
-        return idx if isinstance(idx, LexicalIndex) else None
+        return idx if isinstance(idx, LexicalIndex) and hasattr(idx, "norm") else None
     except Exception:  # a cache from an older version of this class, or a torn file: rebuild
         return None
 

@@ -55,7 +55,7 @@ MEASURES = ("新增", "确诊", "无症状", "阳性", "感染者", "次密接",
             "核酸", "出院", "治愈", "死亡", "隔离", "采样", "检测", "排查")
 
 _KINDS = [
-    ("time", r"什么时候|何时|哪天|哪一天|几月几日|几号|\bwhen\b|what date"),
+    ("time", r"什么时候|何时|哪天|哪一天|几月几日|几号|几点|几时|什么时间|哪一?年|\bwhen\b|what (date|time)"),
     ("person", r"谁|叫什么|姓名|名字|\bwho\b|whose"),
     ("list", r"哪些|哪几个|哪几|都有哪|\bwhich\b|\blist\b"),
     ("count", r"多少|几|数量|人数|\bhow (many|much)\b|number of"),
@@ -65,8 +65,8 @@ _KINDS = [
 _GLOSSARY = [  # English → Chinese domain terms, longest first
     ("close contacts", "密接"), ("close contact", "密接"), ("new cases", "新增 病例"), ("new infections", "新增 感染者"),
     ("asymptomatic", "无症状 感染者"), ("confirmed", "确诊"), ("positive", "阳性"), ("infections", "感染者"),
-    ("infected", "感染者"), ("cases", "病例 例"), ("case", "病例"), ("cumulative", "累计"), ("total", "累计"),
-    ("local", "本土"), ("imported", "境外输入"), ("deaths", "死亡"), ("died", "死亡"), ("recovered", "治愈 出院"),
+    ("infected", "感染者"), ("killed", "遇难 死亡"), ("dead", "遇难 死亡"), ("cases", "病例 例"), ("case", "病例"), ("cumulative", "累计"), ("total", "累计"),
+    ("local", "本土"), ("imported", "境外输入"), ("deaths", "死亡 遇难"), ("died", "死亡 遇难"), ("recovered", "治愈 出院"),
     ("discharged", "出院"), ("nucleic acid", "核酸"), ("testing", "检测"), ("tests", "检测"), ("test", "检测"),
     ("sampling", "采样"), ("quarantine", "隔离"), ("isolation", "隔离"), ("new", "新增"), ("report", "报告"),
     ("vice mayor", "副市长"), ("mayor", "市长"), ("governor", "省长"), ("party secretary", "书记"),
@@ -77,7 +77,7 @@ _MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun",
 _EN_DATE = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?"
                       r"(?:,?\s+(\d{4}))?|\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?"
                       r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:,?\s+(\d{4}))?", re.I)
-_CN_NUM = re.compile(r"[零〇一二两三四五六七八九十百千]+(?=[月日号例人个天名])")
+_CN_NUM = re.compile(r"[零〇一二两三四五六七八九十百千]+(?=[月日号例人个天名场次届轮期批级])")
 _FOLLOWUP = re.compile(r"^(那|那么|其中|另外|还有|那个|此外|and\b|what about|how about)|呢[？?]?$", re.I)
 
 
@@ -94,6 +94,8 @@ def normalise(text: str) -> str:
     text = _t2s().convert(text)
     text = _CN_NUM.sub(lambda m: _cn_to_digits(m.group(0)), text)
     text = re.sub(r"(\d{1,2})月(\d{1,2})号", r"\1月\2日", text)
+    text = re.sub(r"(?<![\d月号])(\d{1,2})号(?![\d楼院线])", r"\1日", text)  # "到20号下午"
+    text = re.sub(r"(\d{1,2}日)(?=[\u4e00-\u9fff])", r"\1 ", text)  # "20日常州": not the word 日常
     return text
 
 

@@ -8,6 +8,10 @@ from qa.evaluate import evaluate, load_rows
 from tests.conftest import ROOT, SAMPLE, crud_lines
 
 EVAL = ROOT / "eval" / "sample_qa.jsonl"
+# Written by a teammate who never saw the answerer's code or EVAL; used once to find failure classes
+# (not tuned question by question), so it keeps the sample score honest.
+HOLDOUT = ROOT / "eval" / "holdout_sample_qa.jsonl"
+HOLDOUT_CRUD = ROOT / "eval" / "holdout_crud_qa.jsonl"  # about the first 300 crud_news articles
 
 
 def test_eval_file_covers_what_users_ask():
@@ -18,8 +22,8 @@ def test_eval_file_covers_what_users_ask():
     assert any(r["q"].isascii() for r in rows), "cross-lingual questions"
 
 
-def _report(engine):
-    rep = evaluate(engine, load_rows(EVAL))
+def _report(engine, path=EVAL):
+    rep = evaluate(engine, load_rows(path))
     shown = "\n".join(f"{f['q']} → {f['answer']}" for f in rep.failures)
     return rep, shown
 
@@ -31,6 +35,13 @@ def test_sample_eval_accuracy_is_at_least_95_percent(sample_engine):
     assert rep.citation_accuracy >= 0.95, shown
 
 
+def test_held_out_sample_questions_are_answered_too(sample_engine):
+    rep, shown = _report(sample_engine, HOLDOUT)
+    assert rep.questions >= 40
+    assert rep.accuracy >= 0.9, shown
+    assert rep.refusal_precision >= 0.9, shown
+
+
 @pytest.mark.slow
 def test_sample_eval_holds_with_crud_news_distractors(settings, embedder, tmp_path_factory):
     """A few hundred real 2023 news articles beside the sample must not pull answers astray."""
@@ -39,5 +50,8 @@ def test_sample_eval_holds_with_crud_news_distractors(settings, embedder, tmp_pa
     news.write_text("\n".join(crud_lines(300)) + "\n", encoding="utf-8")
     rep = ingest_paths([str(SAMPLE), str(news)], s, embedder=embedder)
     assert rep.articles >= 295 and not rep.failed
-    report, shown = _report(Engine(s, embedder=embedder))
+    engine = Engine(s, embedder=embedder)
+    report, shown = _report(engine)
     assert report.accuracy >= 0.95, shown
+    crud, shown = _report(engine, HOLDOUT_CRUD)  # real 2023 news, far from the sample's shape
+    assert crud.accuracy >= 0.6, shown
