@@ -1,4 +1,4 @@
-"""The ``newsqa`` command: ingest, ask, serve, eval."""
+"""The ``newsqa`` command: ingest, ask, eval, serve, mcp."""
 
 from __future__ import annotations
 
@@ -75,6 +75,20 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from newsqa.server import serve
+
+    serve(_settings(args), host=args.host, port=args.port)
+    return 0
+
+
+def cmd_mcp(args: argparse.Namespace) -> int:
+    from newsqa.mcp_server import run
+
+    run(_settings(args))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsqa", description="Question answering over Chinese news articles.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -105,6 +119,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--k", type=int, help="k for recall@k (default 5)")
     common(p)
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("serve", help="serve the chat UI, the HTTP API and /v1/chat/completions")
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1, this machine only; 0.0.0.0 for every interface)")
+    p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    p.add_argument("--store", help="Chroma directory (default: vectorstore/, env NEWSQA_STORE)")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("mcp", help="a Model Context Protocol server on stdio with the tools ask and search")
+    p.add_argument("--store", help="Chroma directory (default: vectorstore/, env NEWSQA_STORE)")
+    p.set_defaults(func=cmd_mcp)
     return parser
 
 

@@ -1,0 +1,118 @@
+"""``newsqa mcp``: a Model Context Protocol server on stdio, so an assistant can ask the articles.
+
+Tools: ``ask`` (an answer with exact citations, or a refusal) and ``search`` (passages for
+a query, optionally only those that mention a date or a place). The engine loads on the first
+tool call, so a client's handshake is not kept waiting for the embedder.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from pydantic import BaseModel, Field
+
+from newsqa.corpus import iso_date
+from newsqa.service import Service
+from newsqa.settings import Settings
+
+INSTRUCTIONS = (
+    "Answers questions about a collection of Chinese news articles (e.g. daily COVID case reports). "
+    "Use `ask` for a question: the answer quotes the articles and cites them as [n]; when the articles "
+    "do not say, abstained is true — do not guess then. Use `search` to read passages yourself, "
+    "optionally only those mentioning a date (YYYY-MM-DD) or a place (e.g. 南昌)."
+)
+
+
+class CitationOut(BaseModel):
+    n: int
+    doc_id: str
+    title: str
+    source: str | None
+    published: str | None
+    path: str
+    quote: str = Field(description="exact text of the article at [start, end)")
+    start: int
+    end: int
+
+
+class AskResult(BaseModel):
+    answer: str = Field(description="the answer, with [n] markers pointing at citations")
+    abstained: bool = Field(description="true when the articles do not answer the question")
+    citations: list[CitationOut]
+
+
+class Hit(BaseModel):
+    doc_id: str
+    chunk_id: str
+    title: str
+    source: str | None
+    published: str | None
+    path: str
+    start: int = Field(description="offset of the passage in the article's clean body")
+    text: str
+    score: float
+    date_match: bool
+    place_match: bool
+
+
+class SearchResult(BaseModel):
+    hits: list[Hit]
+
+
+def parse_day(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise ToolError(f"date {value!r} is not YYYY-MM-DD, e.g. 2022-07-16") from None
+
+
+def build(settings: Settings | None = None, service: Service | None = None) -> MCPServer:
+    lock = threading.Lock()
+    holder: list[Service] = [service] if service else []
+
+    def svc() -> Service:
+        with lock:
+            if not holder:
+                holder.append(Service(settings))
+            return holder[0]
+
+    server = MCPServer("newsqa", instructions=INSTRUCTIONS, version="0.1.0")
+
+    @server.tool()
+    def ask(question: str, history: list[str] | None = None) -> AskResult:
+        """Answer a question from the news articles, quoting them with [n] citations, or abstain.
+
+        history: earlier questions of the conversation, oldest first (for follow-ups like "其中确诊几例？").
+        """
+        answer = svc().ask(question, history=history)
+        return AskResult(answer=answer.answer, abstained=answer.abstained,
+                         citations=[CitationOut(**{k: getattr(c, k) for k in CitationOut.model_fields})
+                                    for c in answer.citations])
+
+    @server.tool()
+    def search(query: str, k: int = 5, date: str | None = None, place: str | None = None) -> SearchResult:
+        """Find the passages of the articles that best match a query.
+
+        k: how many passages (1–50). date: only passages that mention this day (YYYY-MM-DD).
+        place: only passages about this place (a city or district name, e.g. 南昌 or 西湖区).
+        """
+        if not 1 <= k <= 50:
+            raise ToolError(f"k={k}: ask for between 1 and 50 passages")
+        passages = svc().search(query, k=k, on=parse_day(date), place=(place or "").strip() or None)
+        return SearchResult(hits=[
+            Hit(doc_id=p.doc_id, chunk_id=p.chunk_id, title=str(p.meta.get("title") or ""),
+                source=p.meta.get("source"), published=iso_date(p.meta.get("published")),
+                path=str(p.meta.get("path") or ""), start=int(p.meta.get("start") or 0), text=p.text,
+                score=round(float(p.score), 5), date_match=p.date_match, place_match=p.place_match)
+            for p in passages])
+
+    return server
+
+
+def run(settings: Settings) -> None:
+    build(settings).run("stdio")
