@@ -1,10 +1,14 @@
 """Files → stored chunks, idempotent and safe to kill.
 
 Order of writes for one file: a ``pending`` file record (with the doc_ids it is about to
-store and the ones it held before), then each batch's chunks, then those articles' records,
-then the file record marked ``done``. An article record therefore means its chunks are all
-stored. A run killed midway leaves a ``pending`` record; the next run's ``repair`` deletes
-the chunks of articles that never got their record and puts the file back as it was, and
+store and the ones it held before), then the chunks of its new articles, batch by batch, then
+the swap — the records of the articles it no longer holds are deleted, the new articles'
+records written, the old chunks deleted — then the file record marked ``done``. An article
+record therefore means its chunks are all stored, and readers serve only chunks whose article
+has a record: while a changed article is re-ingested they see the old version, briefly neither,
+or the new one, never both. A run killed midway leaves a ``pending`` record; the next run's
+``repair`` finishes a swap whose new records are all written, and otherwise deletes the chunks
+of articles without a record and puts the file back as far as it can (to be re-read next run);
 chunk ids (``doc_id:index``) are deterministic, so a re-run can never duplicate a chunk.
 """
 
@@ -106,30 +110,40 @@ def _ingest_file(path: Path, settings: Settings, fmt: str, store: Store, embedde
     for p in todo:
         batch.append(p)
         if sum(len(b.chunks) for b in batch) >= settings.batch_size * 4:
-            _store_batch(batch, store, embedder, settings, report)
+            _store_chunks(batch, store, embedder, settings, report)
             batch = []
     if batch:
-        _store_batch(batch, store, embedder, settings, report)
+        _store_chunks(batch, store, embedder, settings, report)
     gone = [d for d in old_ids if d not in prepared]
-    _delete_unreferenced(store, gone, except_key=key)
+    doomed = _unreferenced(store, gone, except_key=key)
+    if doomed:  # the old records go before the new ones come: readers never see both versions
+        store.articles.delete(ids=doomed)
+    _store_records(todo, store)
+    _delete_articles(store, doomed)
     store.files.upsert(ids=[key], embeddings=[DUMMY], documents=[" ".join(new_ids)],
                        metadatas=[{"status": "done", "sha": sha, "articles": len(new_ids),
                                    "size": len(data), "mtime": os.path.getmtime(path)}])
     return bool(todo or gone)
 
 
-def _store_batch(batch: list[Prepared], store: Store, embedder, settings: Settings, report: IngestReport) -> None:
+def _store_chunks(batch: list[Prepared], store: Store, embedder, settings: Settings, report: IngestReport) -> None:
+    """Embed and store a batch's chunks; unseen by readers until their article records are written."""
     chunks = [(p, c) for p in batch for c in p.chunks]
     vectors = embedder.encode_passages([embedding_text(p.article, c) for p, c in chunks],
                                        batch_size=settings.batch_size)
     store.chunks.upsert(
         ids=[c.chunk_id for _, c in chunks], embeddings=vectors,
         documents=[c.text for _, c in chunks], metadatas=[chunk_metadata(p, c) for p, c in chunks])
-    store.articles.upsert(
-        ids=[p.article.doc_id for p in batch], embeddings=[DUMMY] * len(batch),
-        documents=[p.article.body for p in batch], metadatas=[article_metadata(p) for p in batch])
     report.articles += len(batch)
     report.chunks += len(chunks)
+
+
+def _store_records(done: list[Prepared], store: Store, batch: int = 1000) -> None:
+    for i in range(0, len(done), batch):
+        part = done[i: i + batch]
+        store.articles.upsert(
+            ids=[p.article.doc_id for p in part], embeddings=[DUMMY] * len(part),
+            documents=[p.article.body for p in part], metadatas=[article_metadata(p) for p in part])
 
 
 def _existing_articles(store: Store, doc_ids: list[str]) -> set[str]:
@@ -146,13 +160,18 @@ def _delete_articles(store: Store, doc_ids: list[str]) -> None:
         store.articles.delete(ids=doc_ids)
 
 
-def _delete_unreferenced(store: Store, doc_ids: list[str], except_key: str) -> int:
-    """Delete articles no other file record names (the same article may come from two files)."""
+def _unreferenced(store: Store, doc_ids: list[str], except_key: str) -> list[str]:
+    """The articles no other file record names (the same article may come from two files)."""
     doomed = []
     for doc_id in doc_ids:
         refs = store.files.get(where_document={"$contains": doc_id}, include=[])["ids"]
         if not [r for r in refs if r != except_key]:
             doomed.append(doc_id)
+    return doomed
+
+
+def _delete_unreferenced(store: Store, doc_ids: list[str], except_key: str) -> int:
+    doomed = _unreferenced(store, doc_ids, except_key)
     _delete_articles(store, doomed)
     return len(doomed)
 
@@ -164,12 +183,19 @@ def repair(store: Store) -> int:
         new_ids = doc.split()
         previous = (meta.get("previous") or "").split()
         complete = _existing_articles(store, new_ids)
-        for doc_id in new_ids:  # chunks written before the kill but never sealed by an article record
-            if doc_id not in complete:
+        if new_ids and complete == set(new_ids):  # killed after the new records were written: finish the swap
+            _delete_unreferenced(store, [d for d in previous if d not in complete], except_key=key)
+            store.files.upsert(ids=[key], embeddings=[DUMMY], documents=[doc],
+                               metadatas=[{"status": "done", "sha": meta.get("sha", ""), "articles": len(new_ids)}])
+            continue
+        kept = _existing_articles(store, previous)
+        for doc_id in [*new_ids, *previous]:  # chunks without a record: never sealed, or their record swapped out
+            if doc_id not in complete and doc_id not in kept:
                 store.chunks.delete(where={"doc_id": doc_id})
-        if previous:
-            store.files.upsert(ids=[key], embeddings=[DUMMY], documents=[" ".join(previous)],
-                               metadatas=[{"status": "done", "sha": meta.get("previous_sha", "")}])
+        if kept:  # a file that lost some of its old records mid-swap gets no sha: the next run re-reads it
+            store.files.upsert(ids=[key], embeddings=[DUMMY], documents=[" ".join(d for d in previous if d in kept)],
+                               metadatas=[{"status": "done", "sha": meta.get("previous_sha", "")
+                                           if len(kept) == len(set(previous)) else ""}])
         else:
             store.files.delete(ids=[key])
         _delete_unreferenced(store, [d for d in complete if d not in previous], except_key="")

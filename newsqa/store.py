@@ -12,6 +12,7 @@ every collection is opened with ``embedding_function=None`` and we always pass e
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import chromadb
@@ -30,13 +31,25 @@ class Store:
     files: chromadb.Collection
 
     def version(self) -> int:
-        """Bumped after every ingest that changed something; readers rebuild caches when it moves."""
-        return int((self.chunks.metadata or {}).get("newsqa_version", 0))
+        """The marker every ingest that changed something moves; readers rebuild caches when it does.
+
+        Read fresh from Chroma each time: ``Collection.metadata`` is a snapshot taken when the
+        collection was opened, so a long-lived reader would never see another process's ingest.
+        """
+        return int(self._fresh_metadata().get("newsqa_version", 0))
 
     def bump_version(self) -> None:
-        meta = dict(self.chunks.metadata or {})
-        meta["newsqa_version"] = int(meta.get("newsqa_version", 0)) + 1
+        """Move the marker to a value no earlier one had.
+
+        Nanoseconds rather than +1: two writers that read the same old value still write different
+        markers, so a reader never mistakes the second ingest for the first.
+        """
+        meta = self._fresh_metadata()
+        meta["newsqa_version"] = max(int(meta.get("newsqa_version", 0)) + 1, time.time_ns())
         self.chunks.modify(metadata=meta)
+
+    def _fresh_metadata(self) -> dict:
+        return dict(self.client.get_collection(self.chunks.name, embedding_function=None).metadata or {})
 
 
 def make_client(settings: Settings) -> chromadb.ClientAPI:

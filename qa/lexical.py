@@ -10,6 +10,7 @@ The index is pickled next to an embedded store so a fresh process does not re-se
 
 from __future__ import annotations
 
+import os
 import pickle
 import re
 import threading
@@ -171,7 +172,8 @@ def _load(path: Path) -> LexicalIndex | None:
 
 
 def _save(idx: LexicalIndex, path: Path) -> None:
-    tmp = path.with_suffix(f".{threading.get_ident()}.tmp")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
     with tmp.open("wb") as fh:
         pickle.dump(idx, fh, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(path)

@@ -104,6 +104,13 @@ def retrieve(engine, q: Question, k: int = 20, timings: dict | None = None) -> l
     rankings.append([cid for cid in lex_ids if cid in found])
     timings["lexical_ms"] = (time.perf_counter() - t) * 1000
 
+    # serve only chunks whose article record exists: an ingest writes a changed article's new chunks
+    # first and swaps the records after, so this one read decides old version or new, never both
+    doc_ids = list({p.doc_id for p in found.values()})
+    sealed = set(store.articles.get(ids=doc_ids, include=[])["ids"]) if doc_ids else set()
+    found = {cid: p for cid, p in found.items() if p.doc_id in sealed}
+    rankings = [[cid for cid in ranking if cid in found] for ranking in rankings]
+
     for ranking in rankings:
         for rank, cid in enumerate(ranking):
             found[cid].score += 1.0 / (RRF_K + rank + 1)
