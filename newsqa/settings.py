@@ -26,7 +26,7 @@ class Settings:
     embed_model: str = DEFAULT_EMBED_MODEL
     models: Path = _default_models_dir()
     device: str = "cpu"
-    quantize: str = "auto"  # auto | on | off (int8 on CPU when "auto")
+    quantize: str = "auto"  # auto | bf16 | int8 (= on) | off: on CPU "auto" is bf16 where the CPU has it, else int8
     batch_size: int = 32
     chunk_size: int = 300
     chunk_overlap: int = 1  # sentences carried into the next chunk

