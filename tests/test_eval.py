@@ -8,8 +8,8 @@ from qa.evaluate import evaluate, load_rows
 from tests.conftest import ROOT, SAMPLE, crud_lines
 
 EVAL = ROOT / "eval" / "sample_qa.jsonl"
-# Written by a teammate who never saw the answerer's code or EVAL; used once to find failure classes
-# (not tuned question by question), so it keeps the sample score honest.
+# Written by a teammate who never saw the answerer's code or EVAL; the answerer was fixed against it by
+# failure class over a few rounds (not question by question). README gives its first-run scores too.
 HOLDOUT = ROOT / "eval" / "holdout_sample_qa.jsonl"
 HOLDOUT_CRUD = ROOT / "eval" / "holdout_crud_qa.jsonl"  # about the first 300 crud_news articles
 
