@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ingest.chunk import split_sentences
 from ingest.dates import DateMention, find_dates
@@ -229,18 +230,24 @@ def _asked_unit(q: Question) -> str | None:
     return "元" if m.group(1) == "钱" else m.group(1)
 
 
-def _residual_bigrams(q: Question) -> list[str]:
+def _residual_bigrams(q: Question) -> tuple[str, ...]:
     """Character pairs of what the question says besides its dates, places, measures and question words
-    ("经开区", "派送蔬菜包"): robust where jieba cuts a rare name wrong ("27日经开区" → 日经 / 开区)."""
-    rest = canon(re.sub(r"[A-Za-z]+", " ", q.search_text))  # English questions: their Chinese glossary words
+    ("经开区", "派送蔬菜包"): robust where jieba cuts a rare name wrong ("27日经开区" → 日经 / 开区).
+    Memoised: every candidate sentence and every number in it asks for them."""
+    return _bigrams_of(q.search_text, tuple(q.places), tuple(q.measures))
+
+
+@lru_cache(maxsize=256)
+def _bigrams_of(search_text: str, places: tuple, measures: tuple[str, ...]) -> tuple[str, ...]:
+    rest = canon(re.sub(r"[A-Za-z]+", " ", search_text))  # English questions: their Chinese glossary words
     for m in find_dates(rest):
         rest = rest.replace(m.text, " ")
-    for p in q.places:
+    for p in places:
         rest = re.sub(re.escape(p.full) + "|" + re.escape(p.name) + "[省市州区县]?", " ", rest)
-    for m in [*q.measures, *SPECIFIC, "新增", "报告", "本地", "本土", "病例"]:
+    for m in [*measures, *SPECIFIC, "新增", "报告", "本地", "本土", "病例"]:
         rest = rest.replace(m, " ")
     rest = _ASKING.sub(" ", rest)
-    return list(dict.fromkeys(w[i: i + 2] for w in rest.split() for i in range(len(w) - 1)))
+    return tuple(dict.fromkeys(w[i: i + 2] for w in rest.split() for i in range(len(w) - 1)))
 
 
 def _specific(q: Question) -> list[str]:
