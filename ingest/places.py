@@ -205,6 +205,12 @@ def _scan(text: str, ix: _Index, words: _Words) -> list[_Raw]:
     return out
 
 
+@lru_cache(maxsize=16)
+def _scan_cached(text: str) -> tuple[_Raw, ...]:
+    """An article body is scanned for its main city and again for its places: cut and scan it once."""
+    return tuple(_scan(text, _index(), _Words(text)))
+
+
 def _candidate(text: str, start: int, end: int, ix: _Index, words: _Words) -> _Raw | None:
     s = text[start:end]
     surface = ix.surfaces.get(s)
@@ -248,8 +254,7 @@ def find_places(text: str, context_city: str | None = None) -> list[PlaceMention
     if not text:
         return []
     ix = _index()
-    words = _Words(text)
-    raws = _scan(text, ix, words)
+    raws = _scan_cached(text)
     named = {c for r in raws if len(r.places) == 1 and not r.listed and not r.anchored
              for c in [_city_of(r.places[0], ix)] if c}
     out: list[PlaceMention] = []
