@@ -17,6 +17,7 @@ import sys
 import textwrap
 import threading
 import time
+import traceback
 from pathlib import Path
 
 import pytest
@@ -206,7 +207,7 @@ def test_answers_stay_whole_while_another_process_reingests(settings, embedder, 
             try:
                 problems.extend(look(engine, path, bodies))
             except Exception as err:  # a reader must never crash while the store changes under it
-                problems.append(f"reader raised {type(err).__name__}: {err}")
+                problems.append(f"reader raised {type(err).__name__}: {err}\n{traceback.format_exc()}")
             looks[n] += 1
             time.sleep(0.05)
 
