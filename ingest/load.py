@@ -7,10 +7,12 @@ reason; the caller reports it and goes on.
 
 from __future__ import annotations
 
+import fnmatch
 import glob
 import json
 import os
 import re
+import stat
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -42,38 +44,121 @@ class LoadError(ValueError):
     """A file that cannot be read as articles; the message says why."""
 
 
+DENIED_FILE = "permission denied: cannot read the file; give the user running newsqa read access (chmod a+r) or leave it out"
+DENIED_PATH = ("permission denied: a directory on its path cannot be entered; give the user running newsqa search "
+               "access to it (chmod a+x) or leave it out")
+
+
+def _denied_dir(folder: str = "") -> str:
+    return (f"permission denied: cannot list the directory{' ' + folder if folder else ''}; give the user running "
+            "newsqa read and search access (chmod a+rx) or leave it out")
+
+
 def discover(inputs: list[str]) -> tuple[list[Path], list[tuple[str, str]]]:
     """Expand files, directories (recursive, hidden entries skipped, links not followed into loops)
-    and glob patterns. Returns (files, [(input, problem)…]) in a stable order."""
+    and glob patterns. Returns (files, [(input, problem)…]) in a stable order; an entry that cannot
+    be read is a problem with its path, never an exception, so one locked folder does not stop a run."""
     found: dict[str, Path] = {}
     problems: list[tuple[str, str]] = []
     for raw in inputs:
-        matches = [raw] if os.path.lexists(raw) else sorted(glob.glob(raw, recursive=True))
+        try:
+            os.lstat(raw)
+            matches = [raw]
+        except OSError as err:
+            if isinstance(err, PermissionError) and not glob.has_magic(raw):
+                problems.append((raw, DENIED_PATH))
+                continue
+            matches = sorted(glob.glob(raw, recursive=True))
+            problems += _locked_folders(raw)  # glob skips the folders it may not list without a word
         if not matches:
-            problems.append((raw, "no such file or directory"))
+            problems.append((raw, _why_nothing_matches(raw)))
             continue
         for item in matches:
             p = Path(item)
-            if p.is_dir():
+            kind, problem = _kind(p)
+            if kind == "dir":
                 for f in _walk(p, problems):
                     found.setdefault(str(f.resolve()), f)
-            elif p.is_file():
+            elif kind == "file":
                 found.setdefault(str(p.resolve()), p)
-            elif p.is_symlink():
-                problems.append((item, "broken symbolic link"))
             else:
-                problems.append((item, "not a regular file"))
-    return sorted(found.values(), key=lambda p: str(p)), problems
+                problems.append((item, problem))
+    return sorted(found.values(), key=lambda p: str(p)), list(dict.fromkeys(problems))  # a folder a pattern also named: once
+
+
+def _kind(path: Path) -> tuple[str, str]:
+    """("file" | "dir" | "bad", why it is bad), following symbolic links; never raises."""
+    try:
+        st = os.stat(path)
+    except PermissionError:
+        return "bad", DENIED_PATH
+    except FileNotFoundError:
+        return "bad", "broken symbolic link" if os.path.islink(path) else "no such file or directory"
+    except OSError as err:  # a symlink loop (ELOOP), a name too long…
+        return "bad", f"cannot read it: {err.strerror or err}"
+    if stat.S_ISDIR(st.st_mode):
+        return "dir", ""
+    if stat.S_ISREG(st.st_mode):
+        return "file", ""
+    return "bad", "not a regular file (a pipe, socket or device)"
+
+
+def _split_pattern(raw: str) -> tuple[Path, tuple[str, ...]]:
+    """A glob pattern → (the folder before its first wildcard, the components from there on)."""
+    parts = Path(raw).parts
+    fixed = next((i for i, part in enumerate(parts) if glob.has_magic(part)), len(parts) - 1)
+    return (Path(*parts[:fixed]) if fixed else Path(".")), parts[fixed:]
+
+
+def _locked_folders(raw: str) -> list[tuple[str, str]]:
+    """The folders a glob pattern would have searched but may not list (only for patterns)."""
+    start, rest = _split_pattern(raw)
+    folders = rest[:-1]  # the wildcard components that name folders; the last one names files
+    if not glob.has_magic(raw) or not folders:
+        return []
+    recursive = "**" in folders
+    locked: list[tuple[str, str]] = []
+
+    def onerror(err: OSError) -> None:
+        if isinstance(err, PermissionError) and Path(err.filename or "") != start:
+            locked.append((err.filename, _denied_dir()))
+
+    for dirpath, dirnames, _ in os.walk(start, onerror=onerror):
+        depth = len(Path(dirpath).relative_to(start).parts)
+        dirnames[:] = [d for d in dirnames if not d.startswith(".") and (
+            recursive or (depth < len(folders) and fnmatch.fnmatch(d, folders[depth])))]
+    return locked
+
+
+def _why_nothing_matches(raw: str) -> str:
+    """A path or pattern that matched nothing: missing, or hidden behind a directory we may not read."""
+    if not glob.has_magic(raw):  # lstat said ENOENT: it is missing, whatever its folder allows
+        return "no such file or directory"
+    folder, _ = _split_pattern(raw)
+    try:
+        with os.scandir(folder):
+            pass
+    except PermissionError:
+        return _denied_dir(str(folder)) if os.path.lexists(folder) else DENIED_PATH
+    except OSError:
+        pass
+    return "no such file or directory"
 
 
 def _walk(root: Path, problems: list[tuple[str, str]]) -> Iterator[Path]:
     seen_dirs: set[tuple[int, int]] = set()
 
     def onerror(err: OSError) -> None:
-        problems.append((err.filename or str(root), f"cannot read directory: {err.strerror}"))
+        reason = _denied_dir() if isinstance(err, PermissionError) else f"cannot read directory: {err.strerror}"
+        problems.append((err.filename or str(root), reason))
 
     for dirpath, dirnames, filenames in os.walk(root, onerror=onerror, followlinks=True):
-        st = os.stat(dirpath)
+        try:
+            st = os.stat(dirpath)
+        except OSError as err:
+            onerror(err)
+            dirnames[:] = []
+            continue
         if (st.st_dev, st.st_ino) in seen_dirs:  # a symlink loop: visit each real directory once
             dirnames[:] = []
             continue
@@ -83,22 +168,38 @@ def _walk(root: Path, problems: list[tuple[str, str]]) -> Iterator[Path]:
             if name.startswith(".") or Path(name).suffix.lower() not in EXTENSIONS:
                 continue
             path = Path(dirpath) / name
-            if path.is_symlink() and not path.exists():
-                problems.append((str(path), "broken symbolic link"))
-            elif not path.is_file():
-                problems.append((str(path), "not a regular file (a pipe, socket or device)"))
-            else:
+            kind, problem = _kind(path)
+            if kind == "file":
                 yield path
+            elif kind == "bad":
+                problems.append((str(path), problem))
+
+
+def is_gone(path: str) -> bool:
+    """True only when the file no longer exists; a file we may not read (or cannot reach) is not gone,
+    so pruning never deletes articles just because their folder was locked."""
+    try:
+        os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def read_bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise LoadError(f"file too large ({size // 1_048_576} MB > {MAX_FILE_BYTES // 1_048_576} MB)")
+    except PermissionError:
+        raise LoadError(DENIED_PATH) from None
+    except OSError as err:
+        raise LoadError(f"cannot read the file: {err.strerror or err}") from None
+    if size > MAX_FILE_BYTES:
+        raise LoadError(f"file too large ({size // 1_048_576} MB > {MAX_FILE_BYTES // 1_048_576} MB)")
+    try:
         return path.read_bytes()
     except PermissionError:
-        raise LoadError("permission denied: cannot read the file") from None
+        raise LoadError(DENIED_FILE) from None
     except OSError as err:
         raise LoadError(f"cannot read the file: {err.strerror or err}") from None
 

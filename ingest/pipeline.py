@@ -24,7 +24,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from ingest.load import LoadError, discover, load_file, read_bytes
+from ingest.load import LoadError, discover, is_gone, load_file, read_bytes
 from ingest.prepare import Prepared, article_metadata, chunk_metadata, embedding_text, prepare
 from ingest.records import FileError
 from newsqa.settings import Settings
@@ -204,7 +204,7 @@ def repair(store: Store) -> int:
 
 def _prune(store: Store, report: IngestReport) -> bool:
     records = get_all(store.files, include=["documents"])
-    gone = [(k, d.split()) for k, d in zip(records["ids"], records["documents"], strict=True) if not os.path.exists(k)]
+    gone = [(k, d.split()) for k, d in zip(records["ids"], records["documents"], strict=True) if is_gone(k)]
     for key, _ in gone:
         store.files.delete(ids=[key])
     for key, doc_ids in gone:

@@ -3,7 +3,8 @@
 Errors are JSON ``{"error": {"message", "type", "param"}}`` (OpenAI's shape) with a status that
 says whose fault it is: 400 body is not JSON, 422 a field is missing or of the wrong type,
 413 the question is longer than ``max_question_chars`` (NEWSQA_MAX_QUESTION_CHARS, default
-2000) or an upload is too large, 403 uploads are off, 404 no such article.
+2000) or an upload is too large, 403 uploads are off, 404 no such article, 503 the Chroma server
+(NEWSQA_CHROMA_URL) stopped answering — the message says how to start it again.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
 from newsqa import openai_compat
 from newsqa.service import Service, UploadDisabled
+from newsqa.store import StoreUnavailable
 from newsqa.uploads import Limits
 
 History = list[StrictStr | list[StrictStr | None] | dict[str, Any]]
@@ -79,6 +81,10 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
         return error_response(exc.status, exc.message, exc.param, exc.kind)
+
+    @app.exception_handler(StoreUnavailable)
+    async def _store_down(request: Request, exc: StoreUnavailable) -> JSONResponse:
+        return error_response(503, str(exc), kind="service_unavailable_error")
 
 
 def _check_question(service: Service, question: str, param: str) -> str:

@@ -139,8 +139,18 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except (ValueError, ConnectionError, RuntimeError) as err:
-        print(f"newsqa: error: {err}", file=sys.stderr)
-        return 2
+        down = _store_unavailable(err)
+        again = ("; then run the ingest again: it repairs whatever an interrupted run left half done"
+                 if down and args.command == "ingest" else "")
+        print(f"newsqa: error: {err}{again}", file=sys.stderr)
+        return 1 if down else 2
+
+
+def _store_unavailable(err: Exception) -> bool:
+    """The Chroma server is down (exit 1, like any failed run; 2 is for a wrong command or setting).
+    Looked up without importing chromadb, which a store that was never opened has not loaded."""
+    store = sys.modules.get("newsqa.store")
+    return store is not None and isinstance(err, store.StoreUnavailable)
 
 
 if __name__ == "__main__":
