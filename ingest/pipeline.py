@@ -3,8 +3,8 @@
 Order of writes for one file: a ``pending`` file record (with the doc_ids it is about to
 store and the ones it held before), then the chunks of its new articles, batch by batch, then
 the swap — the records of the articles it no longer holds are deleted, the new articles'
-records written, the old chunks deleted — then the file record marked ``done``. An article
-record therefore means its chunks are all stored, and readers serve only chunks whose article
+records written, the old chunks deleted, the store's version marker moved — then the file
+record marked ``done``. An article record therefore means its chunks are all stored, and readers serve only chunks whose article
 has a record: while a changed article is re-ingested they see the old version, briefly neither,
 or the new one, never both. A run killed midway leaves a ``pending`` record; the next run's
 ``repair`` finishes a swap whose new records are all written, and otherwise deletes the chunks
@@ -61,15 +61,14 @@ def ingest_paths(paths: list[str], settings: Settings | None = None, *, fmt: str
 
         embedder = get_embedder(settings)
     report = IngestReport()
-    repair(store)
+    changed = repair(store) > 0  # what a killed run left half done changed the data readers see
     files, problems = discover(paths)
     report.failed += [FileError(p, why) for p, why in problems]
-    changed = False
     bar = tqdm(files, unit="file", disable=not progress, file=sys.stderr, dynamic_ncols=True)
     for path in bar:
         report.files += 1
         try:
-            changed |= _ingest_file(path, settings, fmt, store, embedder, report)
+            _ingest_file(path, settings, fmt, store, embedder, report)  # moves the version marker itself
         except LoadError as err:
             report.failed.append(FileError(str(path), str(err)))
         bar.set_postfix(articles=report.articles, chunks=report.chunks, failed=len(report.failed), refresh=False)
@@ -120,6 +119,8 @@ def _ingest_file(path: Path, settings: Settings, fmt: str, store: Store, embedde
         store.articles.delete(ids=doomed)
     _store_records(todo, store)
     _delete_articles(store, doomed)
+    if todo or gone:  # before "done": a run killed after it still leaves the move for readers to see
+        store.bump_version()
     store.files.upsert(ids=[key], embeddings=[DUMMY], documents=[" ".join(new_ids)],
                        metadatas=[{"status": "done", "sha": sha, "articles": len(new_ids),
                                    "size": len(data), "mtime": os.path.getmtime(path)}])
