@@ -13,7 +13,17 @@ from newsqa.settings import Settings
 def _settings(args: argparse.Namespace) -> Settings:
     return Settings.from_env(store=getattr(args, "store", None), k=getattr(args, "k", None),
                              batch_size=getattr(args, "batch_size", None), device=getattr(args, "device", None),
-                             chunk_size=getattr(args, "chunk_size", None))
+                             chunk_size=getattr(args, "chunk_size", None),
+                             workers=getattr(args, "workers", None))
+
+
+def _workers(value: str) -> int:
+    """``--workers``: 1 or more, or auto (kept as 0: one per core, see ``ingest.workers.resolve_workers``)."""
+    text = value.strip().lower()
+    if text == "auto" or text.isdigit():
+        return 0 if text == "auto" else int(text)
+    raise argparse.ArgumentTypeError(f"{value!r} is not a number of worker processes: give 1 (embed in this "
+                                     "process), 2 or more, or auto (one per core)")
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -105,6 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, dest="batch_size", help="embedding batch size")
     p.add_argument("--chunk-size", type=int, dest="chunk_size", help="target chunk size in characters")
     p.add_argument("--device", choices=["cpu", "cuda"], help="embedding device")
+    p.add_argument("--workers", type=_workers, metavar="N",
+                   help="embedding processes: 1 = in this process (default, env NEWSQA_WORKERS), "
+                        "auto or 0 = one per core")
     common(p)
     p.set_defaults(func=cmd_ingest)
 

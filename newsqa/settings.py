@@ -29,6 +29,7 @@ class Settings:
     backend: str = "auto"  # auto | onnx | torch: on CPU "auto" is ONNX Runtime where the model converts, else torch
     quantize: str = "auto"  # auto | int8 (= on) | bf16 (torch only) | off: "auto" is int8 when it stays close to fp32
     batch_size: int = 32
+    workers: int = 1  # embedding processes for ingest: 1 = in this process, 0 = one per core (ingest.workers)
     chunk_size: int = 300
     chunk_overlap: int = 1  # sentences carried into the next chunk
     k: int = 5
@@ -65,6 +66,8 @@ def _coerce(name: str, raw: str, default):
         if raw.lower() in ("0", "false", "no", "off"):
             return False
         raise ValueError(f"NEWSQA_{name.upper()}={raw!r}: expected 1/0, true/false, yes/no or on/off")
+    if name == "workers" and raw.strip().lower() == "auto":
+        return 0  # one per core, decided by ingest.workers
     if isinstance(default, int):
         try:
             return int(raw)
