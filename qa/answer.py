@@ -99,13 +99,23 @@ def sentences_of(p: Passage) -> list[Sentence]:
         if fresh:
             carried = []
         last_end = e
-        own = [m for m in mentions if m.start >= s and m.end <= e]
+        own = _data_dates(text, [m for m in mentions if m.start >= s and m.end <= e])
         if own:
             carried = own
         places = find_places(text[s:e], context_city=city)
         lead = out[-1].text if out and not fresh else ""
         out.append(Sentence(p, text[s:e], base + s, base + e, own or carried, bool(own), places, lead))
     return out
+
+
+_REPORT_VERB = re.compile(r"\s*(?:[上下]午|晚间?)?\s*(?:\d{1,2}[时点])?\s*(?:通报|发布|消息|讯|电)")
+
+
+def _data_dates(text: str, own: list[DateMention]) -> list[DateMention]:
+    """A sentence's dates without the day it was reported on, when it names the day its figures are for:
+    in "卫健委8月13日通报：8月12日0—24时，新增97例" the 97 are of 8月12日, not 8月13日."""
+    data = [m for m in own if not _REPORT_VERB.match(text, m.end)]
+    return data if data and len(data) < len(own) else own
 
 
 def _date_ok(asked: list[AskedDate], s: Sentence) -> bool:

@@ -154,3 +154,36 @@ def test_a_figure_is_found_under_its_district_heading_in_an_undated_article(samp
 def test_a_breakdown_number_is_not_given_as_the_city_total(sample_engine):
     a = sample_engine.ask("长春3月27日全市新增本地确诊病例多少例？")
     assert a.abstained and "74例" not in a.answer and "89例" not in a.answer
+
+
+REPORTED_NEXT_DAY = """---
+title: 雅安市卫健委通报2022年8月12日疫情防控情况
+date: 2022-08-13
+---
+雅安市卫生健康委员会8月13日通报：8月12日0—24时，全市新增阳性感染者97例，其中确诊病例60例，无症状感染者37例，分布在名山区和雨城区。
+"""
+SAME_DAY = """---
+title: 2022年8月13日雅安市新增本土病例情况
+date: 2022-08-14
+---
+8月13日0—24时，雅安市新增阳性感染者50例，其中确诊病例20例，无症状感染者30例，分布在雨城区。
+"""
+
+
+def test_the_day_a_figure_was_reported_is_not_the_day_it_is_for(settings, embedder, tmp_path):
+    """"8月13日通报：8月12日0—24时…37例" answers 8月12日; asked for 8月13日 it is the other article, or nothing."""
+    from ingest.pipeline import ingest_paths
+    from newsqa.store import open_store
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "reported.md").write_text(REPORTED_NEXT_DAY, encoding="utf-8")
+    s = settings.with_(store=tmp_path / "store")
+    engine = Engine(s, store=open_store(s), embedder=embedder)
+    ingest_paths([str(tmp_path / "in")], s, store=engine.store, embedder=embedder)
+    assert "37例" in engine.ask("雅安8月12日新增无症状感染者多少例？").answer
+    assert engine.ask("雅安8月13日新增无症状感染者多少例？").abstained
+    (tmp_path / "in" / "same-day.md").write_text(SAME_DAY, encoding="utf-8")
+    ingest_paths([str(tmp_path / "in")], s, store=engine.store, embedder=embedder)
+    a = engine.ask("雅安8月13日新增无症状感染者多少例？")
+    assert not a.abstained and "30例" in a.answer and "37例" not in a.answer
+    assert a.citations[0].title == "2022年8月13日雅安市新增本土病例情况"
