@@ -28,6 +28,7 @@ from multiprocessing.connection import Connection, wait
 
 import numpy as np
 
+from newsqa.onnx_model import length_batches
 from newsqa.settings import Settings
 
 START_TIMEOUT = 900.0  # seconds for a worker to load its model (the first run may build it: ~15 s)
@@ -165,8 +166,7 @@ class EmbeddingPool:
             info = self._ready()
             texts = list(texts)
             size = batch_size or self.settings.batch_size
-            order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))  # stable, as the embedders sort
-            batches = [order[s: s + size] for s in range(0, len(order), size)]
+            batches = length_batches(texts, size)  # the embedder's own batches (see its docstring)
             plan = [(w, mine) for w, mine in enumerate(_deal(batches, texts, self.workers)) if mine]
             for w, mine in plan:
                 self._send(w, ("encode", [[texts[i] for i in batch] for batch in mine], size))

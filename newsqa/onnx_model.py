@@ -238,6 +238,15 @@ def threads() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+def length_batches(texts: list[str], size: int) -> list[list[int]]:
+    """Indices of ``texts``, longest first (stable, as sentence-transformers sorts), ``size`` at a time.
+
+    With dynamic int8 a text's vector depends a little on its batch-mates, so everything that
+    splits work (``ingest.workers``) must cut exactly these batches to get the same vectors."""
+    order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+    return [order[s: s + size] for s in range(0, len(order), size)]
+
+
 class OnnxEncoder:
     """The slice of SentenceTransformer's interface the embedder uses, on an ONNX Runtime session."""
 
@@ -262,10 +271,8 @@ class OnnxEncoder:
 
     def vectors(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         """Pooled float32 rows in input order; batches are length-sorted so padding stays small."""
-        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
         out = np.empty((len(texts), self._dim), dtype=np.float32)
-        for start in range(0, len(order), batch_size):
-            idx = order[start: start + batch_size]
+        for idx in length_batches(texts, batch_size):
             enc = self.tokenizer([texts[i] for i in idx], padding=True, truncation=True,
                                  max_length=self.max_seq_length, return_tensors="np")
             feeds = {"input_ids": enc["input_ids"].astype(np.int64),
