@@ -170,7 +170,7 @@ def _onnx_embedder(settings: Settings, path: str, name: str, quantize: str) -> E
     else:
         precision = "int8" if info["int8_min_cosine"] >= MIN_INT8_COSINE else "fp32"
     with _quiet():
-        encoder = onnx_model.load_encoder(target, precision)
+        encoder = onnx_model.load_encoder(target, precision, info)
     return Embedder(encoder, name, _prefixes(encoder, settings.embed_model, path), settings.batch_size,
                     precision, path, backend="onnx")
 

