@@ -93,7 +93,7 @@ def _ingest_paths(paths: list[str], settings: Settings, fmt: str, prune: bool, p
     return report
 
 
-def _ingest_file(path: Path, settings: Settings, fmt: str, store: Store, embedder, report: IngestReport) -> bool:
+def _ingest_file(path: Path, settings: Settings, fmt: str, store: Store, embedder, report: IngestReport) -> None:
     key = str(path.resolve())
     data = read_bytes(path)
     sha = hashlib.sha256(data).hexdigest()
@@ -101,7 +101,7 @@ def _ingest_file(path: Path, settings: Settings, fmt: str, store: Store, embedde
     old_ids = old["documents"][0].split() if old["ids"] else []
     if old["ids"] and old["metadatas"][0].get("sha") == sha and old["metadatas"][0].get("status") == "done":
         report.skipped += 1
-        return False
+        return
     raws, problems = load_file(path, fmt, data=data)
     report.warnings += [FileError(str(path), p) for p in problems]
     prepared: dict[str, Prepared] = {}
@@ -137,7 +137,6 @@ def _ingest_file(path: Path, settings: Settings, fmt: str, store: Store, embedde
     store.files.upsert(ids=[key], embeddings=[DUMMY], documents=[" ".join(new_ids)],
                        metadatas=[{"status": "done", "sha": sha, "articles": len(new_ids),
                                    "size": len(data), "mtime": os.path.getmtime(path)}])
-    return bool(todo or gone)
 
 
 def _store_chunks(batch: list[Prepared], store: Store, embedder, settings: Settings, report: IngestReport) -> None:
