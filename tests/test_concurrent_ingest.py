@@ -86,12 +86,12 @@ class Watched:
         return write
 
 
-def test_every_state_between_the_writes_of_a_reingest_shows_one_version(settings, embedder, tmp_path):
+def stored_two_articles(s, embedder, tmp_path):
+    """The Nanchang seed (to be re-ingested in its two versions) and the Changchun one, stored; a reader on them."""
     from ingest.pipeline import ingest_paths
-    from newsqa.store import Store, open_store
+    from newsqa.store import open_store
     from qa.engine import Engine
 
-    s = settings.with_(store=tmp_path / "store")
     (tmp_path / "in").mkdir()
     path = tmp_path / "in" / "nanchang.txt"
     bodies = versions_of(path)
@@ -99,6 +99,15 @@ def test_every_state_between_the_writes_of_a_reingest_shows_one_version(settings
     ingest_paths([str(path.parent)], s, embedder=Remembering(embedder))
     reader = Engine(s, store=open_store(s), embedder=Remembering(embedder))
     assert not look(reader, path, bodies)
+    return path, bodies, reader
+
+
+def test_every_state_between_the_writes_of_a_reingest_shows_one_version(settings, embedder, tmp_path):
+    from ingest.pipeline import ingest_paths
+    from newsqa.store import Store, open_store
+
+    s = settings.with_(store=tmp_path / "store")
+    path, bodies, reader = stored_two_articles(s, embedder, tmp_path)
 
     seen: list[str] = []
 
@@ -180,18 +189,8 @@ WRITER = textwrap.dedent("""
 
 @pytest.mark.server
 def test_answers_stay_whole_while_another_process_reingests(settings, embedder, chroma_url, tmp_path):  # noqa: F811
-    from ingest.pipeline import ingest_paths
-    from newsqa.store import open_store
-    from qa.engine import Engine
-
     s = server_settings(settings, chroma_url)
-    (tmp_path / "in").mkdir()
-    path = tmp_path / "in" / "nanchang.txt"
-    bodies = versions_of(path)
-    shutil.copy(SEED["changchun"], path.parent / "changchun.txt")
-    ingest_paths([str(path.parent)], s, embedder=Remembering(embedder))
-    engine = Engine(s, store=open_store(s), embedder=Remembering(embedder))
-    assert not look(engine, path, bodies)
+    path, bodies, engine = stored_two_articles(s, embedder, tmp_path)
 
     rounds = 2
     env = {**os.environ, "NEWSQA_CHROMA_URL": s.chroma_url, "NEWSQA_COLLECTION": s.collection,
