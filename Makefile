@@ -28,7 +28,7 @@ test-fast: lint
 run: install
 	@if [ -z "$$(ls -A $(STORE) 2>/dev/null | grep -v .gitkeep)" ]; then \
 		$(VENV)/bin/newsqa ingest data/sample --store $(STORE); fi
-	@if [ -f app.py ]; then $(PY) app.py; \
+	@if [ -f app.py ]; then $(PY) app.py --store $(STORE); \
 	else $(VENV)/bin/newsqa ask "南昌7月16日新增多少例？" --store $(STORE); fi
 
 clean:
