@@ -16,9 +16,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import ROOT, crud_slice  # noqa: E402
+from core.settings import Settings  # noqa: E402
+from embedding.embedder import get_embedder  # noqa: E402
 from ingest.pipeline import ingest_paths  # noqa: E402
-from newsqa.embedder import get_embedder  # noqa: E402
-from newsqa.settings import Settings  # noqa: E402
 from qa.engine import Engine  # noqa: E402
 from qa.evaluate import evaluate, load_rows, percentile  # noqa: E402
 

@@ -22,10 +22,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import crud_slice  # noqa: E402
+from core.settings import Settings  # noqa: E402
+from embedding.embedder import get_embedder  # noqa: E402
 from ingest.load import load_file  # noqa: E402
 from ingest.prepare import embedding_text, prepare  # noqa: E402
-from newsqa.embedder import get_embedder  # noqa: E402
-from newsqa.settings import Settings  # noqa: E402
 
 
 def crud_chunks(n: int, chunk_size: int) -> list[str]:

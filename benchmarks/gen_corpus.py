@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 GAZETTEER = ROOT / "ingest" / "data" / "gazetteer.tsv"
 FIRST_DAY, LAST_DAY = date(2020, 1, 1), date(2023, 12, 31)
 
-# Used only when ingest/data/gazetteer.tsv is missing: real prefecture-level cities and districts.
+# Used only when zhtext/data/gazetteer.tsv is missing: real prefecture-level cities and districts.
 FALLBACK_CITIES = {
     "南昌": ["东湖区", "西湖区", "青山湖区", "新建区", "红谷滩区"], "长春": ["朝阳区", "南关区", "宽城区", "绿园区"],
     "常州": ["天宁区", "钟楼区", "武进区", "新北区"], "吉林": ["船营区", "昌邑区", "丰满区", "龙潭区"],

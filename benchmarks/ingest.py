@@ -17,13 +17,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import crud_slice  # noqa: E402
+from core.records import (
+    IngestReport,  # noqa: E402
+    RawArticle,  # noqa: E402
+)
+from core.settings import Settings  # noqa: E402
+from embedding.embedder import get_embedder  # noqa: E402
+from embedding.pool import EmbeddingPool  # noqa: E402
 from ingest.load import load_file  # noqa: E402
-from ingest.pipeline import IngestReport, ingest_paths  # noqa: E402
+from ingest.pipeline import ingest_paths  # noqa: E402
 from ingest.prepare import prepare  # noqa: E402
-from ingest.records import RawArticle  # noqa: E402
-from ingest.workers import EmbeddingPool  # noqa: E402
-from newsqa.embedder import get_embedder  # noqa: E402
-from newsqa.settings import Settings  # noqa: E402
 
 
 def naive_langchain(path: Path, embedder, store_dir: Path) -> tuple[int, float]:

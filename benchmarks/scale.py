@@ -36,7 +36,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.gen_corpus import GenQuestion, generate, write_corpus  # noqa: E402
-from newsqa.settings import Settings  # noqa: E402
+from core.settings import Settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
@@ -45,7 +45,7 @@ SERVER_SCRIPT = ROOT / "scripts" / "chroma-server.sh"
 
 class HashingEmbedder:
     """Deterministic, model-free stand-in for the embedder: signed feature hashing of character
-    unigrams and bigrams, L2-normalised. Same interface as ``newsqa.embedder.Embedder``. For
+    unigrams and bigrams, L2-normalised. Same interface as ``embedding.embedder.Embedder``. For
     benchmarking the store at sizes the real model cannot embed in reasonable time; never for answers."""
 
     name = "hashing-384 (fast, not a language model)"
@@ -181,9 +181,10 @@ def free_port() -> int:
 def run(size: int, mode: str, embedder, embed_label: str, paths: list[Path], extra: Path,
         questions: list[GenQuestion], work: Path) -> Row:
     from ingest.pipeline import ingest_paths
-    from newsqa.store import open_store
-    from qa import lexical, retrieve
+    from qa import retrieve
     from qa.engine import Engine
+    from storage import lexical
+    from storage.store import open_store
 
     row = Row(size, mode, embed_label, questions=len(questions))
     data_dir = work / f"{mode}-{size}"
@@ -310,7 +311,7 @@ def main() -> None:
         for size in sizes:
             use_real = args.embed == "real" or (args.embed == "auto" and size <= 1000)
             if use_real and real is None:
-                from newsqa.embedder import get_embedder
+                from embedding.embedder import get_embedder
 
                 real = get_embedder(Settings.from_env())
                 real.encode_passages(["预热"])

@@ -20,11 +20,11 @@ from pathlib import Path
 import frontmatter
 import yaml
 
+from core.records import RawArticle
 from ingest.clean import clean_lines, source_from_dropped
-from ingest.dates import find_dates, parse_published
 from ingest.encoding import DecodeError, decode
 from ingest.html_text import html_to_text, looks_like_html, tidy
-from ingest.records import RawArticle
+from zhtext.dates import find_dates, parse_published
 
 EXTENSIONS = {".md", ".markdown", ".txt", ".html", ".htm", ".jsonl", ".ndjson"}
 FORMATS = ("auto", "frontmatter", "html", "text", "jsonl", "lines")

@@ -5,23 +5,14 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
 
-from ingest.chunk import chunk_spans, split_sentences
-from ingest.dates import DateMention, date_key, find_dates, guess_anchor
-from ingest.places import PlaceMention, find_places, main_city, place_names
-from ingest.records import Article, Chunk, RawArticle
+from core.records import Article, Chunk, Prepared, RawArticle
+from ingest.chunk import chunk_spans
+from zhtext.dates import DateMention, find_dates, guess_anchor
+from zhtext.places import PlaceMention, find_places, main_city, place_names
+from zhtext.sentences import split_sentences
 
 _WS = re.compile(r"\s+")
-
-
-@dataclass
-class Prepared:
-    article: Article
-    chunks: list[Chunk]
-    main_city: str | None
-    places: list[str]  # every place the article names, with their ancestors
-    anchor_md: int | None = None  # MMDD guessed from the text when the article has no published date
 
 
 def doc_id_for(body: str) -> str:
@@ -78,41 +69,3 @@ def embedding_text(article: Article, chunk: Chunk) -> str:
     if not title or chunk.text.lstrip().startswith(title):
         return chunk.text
     return f"{article.title}\n{chunk.text}"
-
-
-def chunk_metadata(p: Prepared, chunk: Chunk) -> dict:
-    """Chroma-safe metadata: no None values, lists non-empty and of one type."""
-    a = p.article
-    meta: dict = {"doc_id": a.doc_id, "idx": chunk.index, "n_chunks": len(p.chunks), "title": a.title,
-                  "path": a.path, "start": chunk.start, "end": chunk.end}
-    if a.source:
-        meta["source"] = a.source
-    if a.published:
-        meta["published"] = date_key(a.published)
-    if p.main_city:
-        meta["main_city"] = p.main_city
-    if p.anchor_md:
-        meta["anchor_md"] = p.anchor_md
-    if chunk.dates:
-        meta["dates"] = [date_key(d) for d in chunk.dates]
-    if chunk.monthdays:
-        meta["monthdays"] = chunk.monthdays
-    if chunk.places:
-        meta["places"] = chunk.places
-    if p.places:  # a chunk under a district's heading may not repeat the district's name
-        meta["doc_places"] = p.places
-    return meta
-
-
-def article_metadata(p: Prepared) -> dict:
-    a = p.article
-    meta: dict = {"title": a.title, "path": a.path, "n_chunks": len(p.chunks), "chars": len(a.body)}
-    if a.source:
-        meta["source"] = a.source
-    if a.published:
-        meta["published"] = date_key(a.published)
-    if a.categories:
-        meta["categories"] = a.categories
-    if p.main_city:
-        meta["main_city"] = p.main_city
-    return meta

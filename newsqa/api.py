@@ -18,8 +18,8 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
 from newsqa import openai_compat
 from newsqa.service import Service, UploadDisabled
-from newsqa.store import StoreUnavailable
 from newsqa.uploads import Limits
+from storage.store import StoreUnavailable
 
 History = list[StrictStr | list[StrictStr | None] | dict[str, Any]]
 

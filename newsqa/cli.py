@@ -7,7 +7,7 @@ import json
 import os
 import sys
 
-from newsqa.settings import Settings
+from core.settings import Settings, parse_workers
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -18,12 +18,12 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def _workers(value: str) -> int:
-    """``--workers``: 1 or more, or auto (kept as 0: one per core, see ``ingest.workers.resolve_workers``)."""
-    text = value.strip().lower()
-    if text == "auto" or text.isdigit():
-        return 0 if text == "auto" else int(text)
-    raise argparse.ArgumentTypeError(f"{value!r} is not a number of worker processes: give 1 (embed in this "
-                                     "process), 2 or more, or auto (one per core)")
+    """``--workers``: 1 or more, or auto (kept as 0: one per core, see ``embedding.pool.resolve_workers``)."""
+    try:
+        return parse_workers(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of worker processes: give 1 (embed in this "
+                                         "process), 2 or more, or auto (one per core)") from None
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -162,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
 def _store_unavailable(err: Exception) -> bool:
     """The Chroma server is down (exit 1, like any failed run; 2 is for a wrong command or setting).
     Looked up without importing chromadb, which a store that was never opened has not loaded."""
-    store = sys.modules.get("newsqa.store")
+    store = sys.modules.get("storage.store")
     return store is not None and isinstance(err, store.StoreUnavailable)
 
 

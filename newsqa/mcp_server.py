@@ -14,9 +14,9 @@ from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, Field
 
-from newsqa.corpus import iso_date
+from core.schema import iso_date
+from core.settings import Settings
 from newsqa.service import Service
-from newsqa.settings import Settings
 
 INSTRUCTIONS = (
     "Answers questions about a collection of Chinese news articles (e.g. daily COVID case reports). "

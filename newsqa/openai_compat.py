@@ -12,24 +12,16 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import asdict
 
-from qa.types import Answer
+from core.records import Answer
+from qa.engine import message_text
 
 MODEL = "newsqa"
 
 
-def content_text(content) -> str:
-    """A message's text from either a string or a list of content parts ({"type": "text", "text": …})."""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        return "".join(p.get("text", "") for p in content if isinstance(p, dict) and p.get("type", "text") == "text")
-    return ""
-
-
 def split_messages(messages: list[dict]) -> tuple[str, list[dict]]:
     """(question, history): the last message is the question, the earlier user/assistant turns the history."""
-    question = content_text(messages[-1].get("content"))
-    history = [{"role": m["role"], "content": content_text(m.get("content"))}
+    question = message_text(messages[-1].get("content"))
+    history = [{"role": m["role"], "content": message_text(m.get("content"))}
                for m in messages[:-1] if m.get("role") in ("user", "assistant")]
     return question, history
 

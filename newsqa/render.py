@@ -9,9 +9,9 @@ from __future__ import annotations
 import html
 import re
 
-from newsqa.corpus import ArticleInfo, ArticleView, CorpusSummary
+from core.records import Answer, Citation
 from newsqa.labels import t
-from qa.types import Answer, Citation
+from storage.corpus import ArticleInfo, ArticleView, CorpusSummary
 
 CONTEXT_CHARS = 70  # article text shown on each side of a quote in a citation card
 MAX_ROWS = 300  # articles listed in the corpus panel at once
@@ -158,7 +158,7 @@ def corpus_list_html(s: CorpusSummary, query: str = "", lang: str = "zh") -> str
 
 
 def upload_report_html(report, lang: str = "zh") -> str:
-    """``report`` is a service.UploadReport."""
+    """``report`` is the upload's core.records.IngestReport."""
     counts = [("upload_stored", report.articles), ("upload_chunks", report.chunks),
               ("upload_unchanged", report.skipped), ("upload_duplicates", report.duplicates),
               ("upload_failed", len(report.failed))]

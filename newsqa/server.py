@@ -7,9 +7,9 @@ import sys
 
 from fastapi import FastAPI
 
+from core.settings import Settings
 from newsqa.api import api_router, install_error_handlers
 from newsqa.service import Service
-from newsqa.settings import Settings
 from newsqa.uploads import Limits
 
 log = logging.getLogger("newsqa.server")

@@ -11,36 +11,17 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
-from ingest.records import FileError
-from newsqa.corpus import ArticleView, CorpusSummary, get_article, get_bodies, summarize
-from newsqa.settings import Settings
+from core.records import Answer, IngestReport, Passage
+from core.settings import Settings
+from ingest.pipeline import ingest_paths
 from newsqa.uploads import Limits, stage
-from qa.types import Answer, Passage
-
-
-@dataclass
-class UploadReport:
-    """What an upload did: files taken, what was refused and why, and the ingest counts."""
-
-    received: int = 0
-    files: int = 0  # files handed to the pipeline (after unzipping)
-    articles: int = 0
-    chunks: int = 0
-    skipped: int = 0  # files already stored unchanged
-    duplicates: int = 0  # articles already stored from another file
-    failed: list[FileError] = field(default_factory=list)  # refused or unreadable files
-    warnings: list[FileError] = field(default_factory=list)
-    seconds: float = 0.0
-
-    def to_dict(self) -> dict:
-        d = asdict(self)
-        d["seconds"] = round(self.seconds, 3)
-        return d
+from qa.engine import Engine
+from qa.retrieve import retrieve
+from storage.corpus import ArticleView, CorpusSummary, get_article, summarize
 
 
 class UploadDisabled(PermissionError):
@@ -50,11 +31,7 @@ class UploadDisabled(PermissionError):
 class Service:
     def __init__(self, settings: Settings | None = None, engine=None):
         self.settings = settings or Settings.from_env()
-        if engine is None:
-            from qa.engine import Engine
-
-            engine = Engine(self.settings)
-        self.engine = engine
+        self.engine = engine if engine is not None else Engine(self.settings)
         self._ask_lock = threading.Lock()
         self._ingest_lock = threading.Lock()
         self._corpus: tuple[tuple[int, int], CorpusSummary] | None = None
@@ -77,8 +54,6 @@ class Service:
 
     def search(self, query: str, k: int = 5, on: date | None = None, place: str | None = None) -> list[Passage]:
         """Passages for a query; a date or place given here must match the passage, not just rank it higher."""
-        from qa.retrieve import retrieve
-
         text = " ".join(filter(None, [place, f"{on.year}年{on.month}月{on.day}日" if on else None, query]))
         with self._ask_lock:
             q = self.engine.understand(text)
@@ -90,13 +65,13 @@ class Service:
         return passages[:k]
 
     def health(self) -> dict:
-        return {"status": "ok", "articles": self.store.articles.count(), "chunks": self.store.chunks.count(),
+        return {"status": "ok", "articles": self.store.article_count(), "chunks": self.store.chunk_count(),
                 "model": self.model, "upload": self.settings.allow_upload,
                 "max_question_chars": self.settings.max_question_chars}
 
     def corpus(self) -> CorpusSummary:
         """The corpus summary, recomputed only when the store changed."""
-        key = (self.store.version(), self.store.articles.count())
+        key = (self.store.version(), self.store.article_count())
         if self._corpus is None or self._corpus[0] != key:
             self._corpus = (key, summarize(self.store))
         return self._corpus[1]
@@ -105,22 +80,20 @@ class Service:
         return get_article(self.store, doc_id)
 
     def bodies(self, doc_ids: list[str]) -> dict[str, str]:
-        return get_bodies(self.store, doc_ids)
+        return self.store.bodies(doc_ids)
 
     @property
     def upload_dir(self) -> Path:
         return Path(self.settings.store) / "uploads"
 
     def ingest_uploads(self, files: Iterable[tuple[str, Path | BinaryIO]], limits: Limits = Limits(),
-                       progress: Callable[[int, int, str], None] | None = None) -> UploadReport:
+                       progress: Callable[[int, int, str], None] | None = None) -> IngestReport:
         """Stage uploaded files (unzipping safely), then ingest them one by one, reporting progress."""
         if not self.settings.allow_upload:
             raise UploadDisabled("uploads are turned off on this server (NEWSQA_ALLOW_UPLOAD=0)")
-        from ingest.pipeline import ingest_paths
-
         t0 = time.perf_counter()
         files = list(files)
-        report = UploadReport(received=len(files))
+        report = IngestReport(received=len(files))
         with self._ingest_lock:
             staged = stage(files, self.upload_dir, limits)
             report.failed += staged.rejected
@@ -128,13 +101,7 @@ class Service:
                 if progress:
                     progress(i, len(staged.paths), path.name)
                 rep = ingest_paths([str(path)], self.settings, store=self.store, embedder=self.engine.embedder)
-                report.files += rep.files
-                report.articles += rep.articles
-                report.chunks += rep.chunks
-                report.skipped += rep.skipped
-                report.duplicates += rep.duplicates
-                report.failed += [FileError(Path(f.path).name, f.error) for f in rep.failed]
-                report.warnings += [FileError(Path(f.path).name, f.error) for f in rep.warnings]
+                report.add(rep, name=lambda p: Path(p).name)
             if progress:
                 progress(len(staged.paths), len(staged.paths), "")
         report.seconds = time.perf_counter() - t0

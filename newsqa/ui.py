@@ -11,11 +11,12 @@ import time
 
 import gradio as gr
 
+from core.records import Answer
 from newsqa import render
 from newsqa.labels import t
 from newsqa.service import Service
 from newsqa.ui_assets import FONTS, LANG_JS, VIEWER_JS
-from qa.types import Answer
+from qa.engine import history_questions
 
 EXAMPLES = [
     "南昌7月16日新增多少例",
@@ -29,21 +30,6 @@ STREAM_STEPS = 24  # an answer is revealed in this many steps…
 STREAM_DELAY = 0.025  # …this many seconds apart
 
 log = logging.getLogger("newsqa.ui")
-
-
-def message_text(content) -> str:
-    """Text of a chatbot message, whichever shape Gradio hands it back in (str or list of parts)."""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, dict):
-        return str(content.get("text") or content.get("content") or "")
-    if isinstance(content, (list, tuple)):
-        return "".join(message_text(p) for p in content if not (isinstance(p, dict) and p.get("type") == "file"))
-    return ""
-
-
-def user_turns(history: list | None) -> list[str]:
-    return [message_text(m.get("content")) for m in history or [] if isinstance(m, dict) and m.get("role") == "user"]
 
 
 def reveal(text: str, steps: int = STREAM_STEPS) -> list[str]:
@@ -79,7 +65,7 @@ def build_ui(service: Service) -> gr.Blocks:
         if not message:
             yield gr.update(), history
             return
-        earlier = user_turns(history)
+        earlier = history_questions(history)
         history += [{"role": "user", "content": message},
                     {"role": "assistant", "content": render.thinking_html(lang)}]
         yield "", history

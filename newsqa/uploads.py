@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
+from core.records import FileError
 from ingest.load import EXTENSIONS
-from ingest.records import FileError
 
 
 @dataclass(frozen=True)

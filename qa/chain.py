@@ -10,10 +10,10 @@ from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import Runnable, RunnableLambda
 from pydantic import ConfigDict
 
-from qa.answer import rerank
+from core.records import Answer
+from qa.compose import rerank
 from qa.engine import Engine
 from qa.retrieve import retrieve
-from qa.types import Answer
 
 
 def build_chain(engine: Engine) -> Runnable:

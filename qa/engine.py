@@ -5,23 +5,39 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from newsqa.settings import Settings
-from newsqa.store import Store, open_store
-from qa.answer import compose
+from core.records import Answer
+from core.settings import Settings
+from embedding.embedder import get_embedder
+from qa.compose import compose
+from qa.llm import chat_model, llm_answer
 from qa.question import Question, parse, with_history
 from qa.retrieve import retrieve
-from qa.types import Answer
+from storage.store import NewsStore, open_store
+
+
+def message_text(content) -> str:
+    """A chat message's text, whichever shape a client sends it in: a string, a list of parts
+    ({"type": "text", "text": …}, files and images left out) or one part."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, dict):
+        return str(content.get("text") or content.get("content") or "")
+    if isinstance(content, (list, tuple)):
+        return "".join(message_text(p) for p in content
+                       if not (isinstance(p, dict) and p.get("type", "text") != "text"))
+    return ""
 
 
 def history_questions(history) -> list[str]:
-    """Earlier user turns from any common shape: ["q1", …], [("q1", "a1"), …] or [{"role", "content"}, …]."""
+    """Earlier user turns from any common shape: ["q1", …], [("q1", "a1"), …] or [{"role", "content"}, …]
+    (the content a string or a list of parts, as Gradio and OpenAI clients send it)."""
     out: list[str] = []
     for turn in history or []:
         if isinstance(turn, str):
             out.append(turn)
         elif isinstance(turn, dict):
-            if turn.get("role", "user") == "user" and isinstance(turn.get("content"), str):
-                out.append(turn["content"])
+            if turn.get("role", "user") == "user" and (text := message_text(turn.get("content"))):
+                out.append(text)
         elif isinstance(turn, (list, tuple)) and turn and isinstance(turn[0], str):
             out.append(turn[0])
     return out
@@ -30,19 +46,13 @@ def history_questions(history) -> list[str]:
 class Engine:
     """Holds the store, the embedder and the lexical cache; cheap to call many times."""
 
-    def __init__(self, settings: Settings | None = None, store: Store | None = None, embedder=None, llm=None):
+    def __init__(self, settings: Settings | None = None, store: NewsStore | None = None, embedder=None, llm=None):
         self.settings = settings or Settings.from_env()
         self.store = store or open_store(self.settings)
-        if embedder is None:
-            from newsqa.embedder import get_embedder
-
-            embedder = get_embedder(self.settings)
-        self.embedder = embedder
+        self.embedder = embedder if embedder is not None else get_embedder(self.settings)
         self.cache_dir: Path | None = None if self.settings.chroma_url else Path(self.settings.store)
         self.llm = llm
         if self.llm is None and self.settings.llm_base_url:
-            from qa.llm import chat_model
-
             self.llm = chat_model(self.settings)
 
     def understand(self, question: str, history=None) -> Question:
@@ -65,8 +75,6 @@ class Engine:
         t = time.perf_counter()
         answer = compose(q, passages)
         if self.llm is not None and not answer.abstained:
-            from qa.llm import llm_answer
-
             answer = llm_answer(self.llm, q, passages, fallback=answer)
         timings["answer_ms"] = (time.perf_counter() - t) * 1000
         timings["total_ms"] = (time.perf_counter() - t0) * 1000

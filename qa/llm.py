@@ -10,9 +10,11 @@ import re
 
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from newsqa.settings import Settings
+from core.records import Answer, Passage
+from core.settings import Settings
+from qa.compose import citation, rerank
 from qa.question import Question
-from qa.types import Answer, Passage
+from qa.sentences import sentences_of
 from qa.verify import unsupported_numbers
 
 SYSTEM = ("你是新闻问答助手。只根据给出的编号资料回答，用中文，简洁；每个事实后标注来源编号，如[1]。"
@@ -37,8 +39,6 @@ def build_messages(q: Question, passages: list[Passage]) -> list:
 
 def llm_answer(llm, q: Question, passages: list[Passage], fallback: Answer, top: int = 4) -> Answer:
     """Ask the model; keep its answer only if every [n] exists and every number is in what it cites."""
-    from qa.answer import _citation, rerank, sentences_of
-
     chosen = [p for p in rerank(q, passages) if p.date_match and p.place_match][:top]
     if not chosen:
         return fallback
@@ -56,5 +56,5 @@ def llm_answer(llm, q: Question, passages: list[Passage], fallback: Answer, top:
     for new_n, (old_n, p) in enumerate(zip(marks, cited, strict=True), 1):
         text = text.replace(f"[{old_n}]", f"[#{new_n}]")
         sents = sentences_of(p)
-        citations.append(_citation(new_n, p, [sents[0], sents[-1]] if sents else []))
+        citations.append(citation(new_n, p, [sents[0], sents[-1]] if sents else []))
     return Answer(q.raw, text.replace("[#", "["), False, citations)

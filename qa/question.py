@@ -9,15 +9,13 @@ the multilingual embedder handles the rest.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 
-import cn2an
-
-from ingest.dates import find_dates
-from ingest.places import Place, find_places, gazetteer
-from qa.lexical import tokenize
+from zhtext.dates import find_dates
+from zhtext.normalise import normalise
+from zhtext.places import Place, find_places, gazetteer
+from zhtext.tokens import tokenize
+from zhtext.vocabulary import GLOSSARY, MEASURES
 
 
 @dataclass(frozen=True)
@@ -51,9 +49,6 @@ class Question:
     followup: bool = False
 
 
-MEASURES = ("新增", "确诊", "无症状", "阳性", "感染者", "次密接", "密接", "累计", "本土", "本地", "境外输入",
-            "核酸", "出院", "治愈", "死亡", "隔离", "采样", "检测", "排查")
-
 _KINDS = [
     ("time", r"什么时候|何时|哪天|哪一天|几月几日|几号|几点|几时|什么时间|哪一?年|\bwhen\b|what (date|time)"),
     ("person", r"谁|叫什么|姓名|名字|\bwho\b|whose"),
@@ -62,48 +57,12 @@ _KINDS = [
     ("yesno", r"有没有|是否|是不是|有无|吗[？?]?$|^(did|does|do|is|are|was|were|has|have)\b"),
 ]
 
-_GLOSSARY = [  # English → Chinese domain terms, longest first
-    ("close contacts", "密接"), ("close contact", "密接"), ("new cases", "新增 病例"), ("new infections", "新增 感染者"),
-    ("asymptomatic", "无症状 感染者"), ("confirmed", "确诊"), ("positive", "阳性"), ("infections", "感染者"),
-    ("infected", "感染者"), ("killed", "遇难 死亡"), ("dead", "遇难 死亡"), ("cases", "病例 例"), ("case", "病例"), ("cumulative", "累计"), ("total", "累计"),
-    ("local", "本土"), ("imported", "境外输入"), ("deaths", "死亡 遇难"), ("died", "死亡 遇难"), ("recovered", "治愈 出院"),
-    ("discharged", "出院"), ("nucleic acid", "核酸"), ("testing", "检测"), ("tests", "检测"), ("test", "检测"),
-    ("sampling", "采样"), ("quarantine", "隔离"), ("isolation", "隔离"), ("new", "新增"), ("report", "报告"),
-    ("vice mayor", "副市长"), ("mayor", "市长"), ("governor", "省长"), ("party secretary", "书记"),
-    ("district", "区"), ("press conference", "新闻发布会"), ("volunteers", "志愿者"), ("medical", "医护"),
-]
 _MONTHS = {m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
                                        "nov", "dec"], 1)}
 _EN_DATE = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?"
                       r"(?:,?\s+(\d{4}))?|\b(\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?"
                       r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?(?:,?\s+(\d{4}))?", re.I)
-_CN_NUM = re.compile(r"[零〇一二两三四五六七八九十百千]+(?=[月日号例人个天名场次届轮期批级])")
 _FOLLOWUP = re.compile(r"^(那|那么|其中|另外|还有|那个|此外|and\b|what about|how about)|呢[？?]?$", re.I)
-
-
-@lru_cache(maxsize=1)
-def _t2s():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-def normalise(text: str) -> str:
-    """Traditional → simplified, full-width → half-width, Chinese numerals in dates and counts → digits."""
-    text = unicodedata.normalize("NFKC", text).strip()
-    text = _t2s().convert(text)
-    text = _CN_NUM.sub(lambda m: _cn_to_digits(m.group(0)), text)
-    text = re.sub(r"(\d{1,2})月(\d{1,2})号", r"\1月\2日", text)
-    text = re.sub(r"(?<![\d月号])(\d{1,2})号(?![\d楼院线])", r"\1日", text)  # "到20号下午"
-    text = re.sub(r"(\d{1,2}日)(?=[\u4e00-\u9fff])", r"\1 ", text)  # "20日常州": not the word 日常
-    return text
-
-
-def _cn_to_digits(s: str) -> str:
-    try:
-        return str(cn2an.cn2an(s, "smart"))
-    except (ValueError, KeyError):
-        return s
 
 
 def parse(raw: str, context_city: str | None = None) -> Question:
@@ -122,7 +81,7 @@ def parse(raw: str, context_city: str | None = None) -> Question:
     for _, place in _english_places(lower):
         places.append(place)
         extra.append(place.name)
-    for en, zh in _GLOSSARY:
+    for en, zh in GLOSSARY:
         if re.search(rf"\b{en}\b", lower):
             extra.append(zh)
     places = list(dict.fromkeys(places))

@@ -6,12 +6,13 @@ A chunk that mentions the asked date (after normalisation: "16日" in an article
 
 from __future__ import annotations
 
-from datetime import date
+import time
 
-from ingest.places import Place
-from qa.lexical import lexical_index
+from core.records import Passage
+from core.schema import key_monthday, key_year
 from qa.question import AskedDate, Question
-from qa.types import Passage
+from storage.lexical import lexical_index
+from zhtext.places import Place
 
 RRF_K = 60
 
@@ -24,7 +25,7 @@ def date_matches(asked: list[AskedDate], meta: dict) -> bool:
     monthdays = set(meta.get("monthdays") or [])
     years_by_md: dict[int, set[int]] = {}
     for key in meta.get("dates") or []:
-        years_by_md.setdefault(key % 10000, set()).add(key // 10000)
+        years_by_md.setdefault(key_monthday(key), set()).add(key_year(key))
     for d in asked:
         if d.monthday not in monthdays:
             continue
@@ -68,11 +69,9 @@ def _where(q: Question) -> dict | None:
 
 def retrieve(engine, q: Question, k: int = 20, timings: dict | None = None) -> list[Passage]:
     """Candidates from dense, constraint-filtered dense and BM25, fused by reciprocal rank, then reranked."""
-    import time
-
     timings = timings if timings is not None else {}
     store = engine.store
-    if store.chunks.count() == 0:
+    if store.chunk_count() == 0:
         return []
     t = time.perf_counter()
     qvec = engine.embedder.encode_queries([q.search_text if q.followup else q.raw])[0]
@@ -83,14 +82,11 @@ def retrieve(engine, q: Question, k: int = 20, timings: dict | None = None) -> l
     rankings: list[list[str]] = []
     where = _where(q)
     for filt in ([None, where] if where else [None]):
-        res = store.chunks.query(query_embeddings=[qvec], n_results=k * 2 if filt is None else k, where=filt,
-                                 include=["documents", "metadatas", "distances"])
-        ids = res["ids"][0]
-        for cid, doc, meta, dist in zip(ids, res["documents"][0], res["metadatas"][0], res["distances"][0],
-                                        strict=True):
+        hits = store.query(qvec, n=k * 2 if filt is None else k, where=filt)
+        for cid, doc, meta, dist in hits:
             p = found.setdefault(cid, Passage(cid, meta["doc_id"], doc, meta))
             p.dense = max(p.dense or -1.0, 1.0 - dist)
-        rankings.append(ids)
+        rankings.append([cid for cid, *_ in hits])
     timings["dense_ms"] = (time.perf_counter() - t) * 1000
 
     t = time.perf_counter()
@@ -98,42 +94,32 @@ def retrieve(engine, q: Question, k: int = 20, timings: dict | None = None) -> l
     lex_ids = [cid for cid, _ in lex]
     missing = [cid for cid in lex_ids if cid not in found]
     if missing:
-        got = store.chunks.get(ids=missing, include=["documents", "metadatas"])
-        for cid, doc, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True):
+        for cid, doc, meta in store.chunks_by_id(missing):
             found[cid] = Passage(cid, meta["doc_id"], doc, meta)
     rankings.append([cid for cid in lex_ids if cid in found])
     timings["lexical_ms"] = (time.perf_counter() - t) * 1000
 
-    # serve only chunks whose article record exists: an ingest writes a changed article's new chunks
-    # first and swaps the records after, so this one read decides old version or new, never both
-    doc_ids = list({p.doc_id for p in found.values()})
-    sealed = set(store.articles.get(ids=doc_ids, include=[])["ids"]) if doc_ids else set()
+    # serve only chunks whose article is sealed (NewsStore's protocol): old version or new, never both
+    sealed = store.sealed(p.doc_id for p in found.values())
     found = {cid: p for cid, p in found.items() if p.doc_id in sealed}
     rankings = [[cid for cid in ranking if cid in found] for ranking in rankings]
 
+    return constrained_order(q, fuse(found, rankings))
+
+
+def fuse(found: dict[str, Passage], rankings: list[list[str]]) -> list[Passage]:
+    """Reciprocal rank fusion: each ranking adds 1 / (RRF_K + rank) to the passages it lists."""
     for ranking in rankings:
         for rank, cid in enumerate(ranking):
             found[cid].score += 1.0 / (RRF_K + rank + 1)
-    for p in found.values():
+    return list(found.values())
+
+
+def constrained_order(q: Question, passages: list[Passage]) -> list[Passage]:
+    """Passages that mention the asked date and place first (a named place before an article-level one),
+    then by fused score."""
+    for p in passages:
         p.date_match = date_matches(q.dates, p.meta)
         p.place_level = place_matches(q.places, p.meta)
         p.place_match = p.place_level > 0
-    return sorted(found.values(), key=lambda p: (p.date_match + p.place_match, p.place_level, p.score),
-                  reverse=True)
-
-
-def date_anchor(meta: dict) -> tuple[date | None, bool]:
-    """What "16日" and "昨天" in a chunk are read against: the published date, else the month and
-    day guessed at ingest for an undated article (its year unknown). Returns (anchor, year known)."""
-    published = published_date(meta)
-    if published is not None:
-        return published, True
-    md = meta.get("anchor_md")
-    return (date(2000, md // 100, md % 100), False) if md else (None, True)
-
-
-def published_date(meta: dict) -> date | None:
-    key = meta.get("published")
-    if not key:
-        return None
-    return date(key // 10000, key // 100 % 100, key % 100)
+    return sorted(passages, key=lambda p: (p.date_match + p.place_match, p.place_level, p.score), reverse=True)

@@ -38,7 +38,7 @@ def crud_lines(n: int) -> list[str]:
 
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory):
-    from newsqa.settings import Settings
+    from core.settings import Settings
 
     models = Path(os.environ.get("NEWSQA_MODELS") or (ROOT / ".models"))
     return Settings.from_env(store=tmp_path_factory.mktemp("store"), models=models)
@@ -46,7 +46,7 @@ def settings(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def embedder(settings):
-    from newsqa.embedder import get_embedder
+    from embedding.embedder import get_embedder
 
     return get_embedder(settings)
 
@@ -55,8 +55,8 @@ def embedder(settings):
 def sample_engine(settings, embedder, tmp_path_factory):
     """A real index of the five sample articles, built once by the real embedder."""
     from ingest.pipeline import ingest_paths
-    from newsqa.store import open_store
     from qa.engine import Engine
+    from storage.store import open_store
 
     s = settings.with_(store=tmp_path_factory.mktemp("sample-store"))
     store = open_store(s)

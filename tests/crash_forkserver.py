@@ -159,14 +159,14 @@ class _Tripwire:
 
 def _settings(store: str | None = None):
     """The environment's settings (model, batch size) on an embedded store, whatever NEWSQA_CHROMA_URL says."""
-    from newsqa.settings import Settings
+    from core.settings import Settings
 
     return dataclasses.replace(Settings.from_env(store=store and Path(store)), chroma_url=None)
 
 
 def _state(store) -> dict:
     """What a killed run left, read before the next run repairs it: how far it got."""
-    from newsqa.store import get_all
+    from storage.store import get_all
 
     records = set(get_all(store.articles, include=[])["ids"])
     chunks = get_all(store.chunks, include=["metadatas"])
@@ -185,7 +185,7 @@ def _child(request: dict, conn, info: dict) -> None:
     try:
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)  # never outlive the server
         from ingest.pipeline import ingest_paths
-        from newsqa.store import open_store
+        from storage.store import open_store
 
         settings = _settings(request["store"])
         store = open_store(settings)
@@ -295,8 +295,8 @@ def main() -> None:
     answers = os.fdopen(os.dup(1), "w", buffering=1, encoding="utf-8")
     os.dup2(2, 1)  # prints from libraries and children go to the log, not into the protocol
     try:
+        from embedding.embedder import get_embedder
         from ingest.pipeline import ingest_paths  # noqa: F401  (imported once here, not in every child)
-        from newsqa.embedder import get_embedder
 
         embedder = get_embedder(_settings())
         vectors = embedder.encode_passages(["南昌市新增报告9例阳性感染者。"])

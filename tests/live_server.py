@@ -33,7 +33,7 @@ def free_port() -> int:
 def sample_store(dest: Path, settings, embedder) -> Path:
     """A fresh store holding the five sample articles, built in this process with the shared embedder."""
     from ingest.pipeline import ingest_paths
-    from newsqa.store import open_store
+    from storage.store import open_store
 
     s = settings.with_(store=dest)
     report = ingest_paths([str(SAMPLE)], s, store=open_store(s), embedder=embedder)

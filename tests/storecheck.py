@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from newsqa.store import Store, get_all
+from storage.store import NewsStore, get_all
 
 
-def check_consistent(store: Store) -> tuple[int, int]:
+def check_consistent(store: NewsStore) -> tuple[int, int]:
     """Assert every article is complete or absent; return (articles, chunks)."""
     chunks = get_all(store.chunks, include=["metadatas"])
     assert len(chunks["ids"]) == len(set(chunks["ids"])), "duplicate chunk ids"
@@ -40,7 +40,7 @@ class Contents:
         return out
 
 
-def contents(store: Store) -> Contents:
+def contents(store: NewsStore) -> Contents:
     files = get_all(store.files, include=["metadatas", "documents"])
     return Contents(
         articles=frozenset(get_all(store.articles, include=[])["ids"]),
@@ -49,7 +49,7 @@ def contents(store: Store) -> Contents:
                         for key, m, doc in zip(files["ids"], files["metadatas"], files["documents"], strict=True)))
 
 
-def check_searchable(store: Store) -> None:
+def check_searchable(store: NewsStore) -> None:
     """Assert a dense search reaches every stored chunk and nothing else: Chroma's vector index agrees
     with its records (a kill can cut Chroma off between writing the one and the other)."""
     ids = get_all(store.chunks, include=[])["ids"]

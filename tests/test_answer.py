@@ -173,7 +173,7 @@ date: 2022-08-14
 def test_the_day_a_figure_was_reported_is_not_the_day_it_is_for(settings, embedder, tmp_path):
     """"8月13日通报：8月12日0—24时…37例" answers 8月12日; asked for 8月13日 it is the other article, or nothing."""
     from ingest.pipeline import ingest_paths
-    from newsqa.store import open_store
+    from storage.store import open_store
 
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "reported.md").write_text(REPORTED_NEXT_DAY, encoding="utf-8")

@@ -93,8 +93,8 @@ def server_settings(settings, url: str):
 
 def sample_in(s, embedder):
     from ingest.pipeline import ingest_paths
-    from newsqa.store import open_store
     from qa.engine import Engine
+    from storage.store import open_store
 
     store = open_store(s)
     report = ingest_paths([str(SAMPLE)], s, store=store, embedder=Remembering(embedder))
@@ -137,7 +137,7 @@ def says_how_to_bring_it_back(message: str, url: str) -> None:
 
 
 def test_a_server_that_is_down_fails_at_once_and_says_how_to_start_one(settings):
-    from newsqa.store import StoreUnavailable, open_store
+    from storage.store import StoreUnavailable, open_store
 
     url = f"http://127.0.0.1:{free_port()}"
     t = time.perf_counter()
@@ -194,7 +194,7 @@ def private_server(tmp_path):
 def test_a_server_that_dies_after_the_store_opened_gives_one_clear_message_everywhere(
         settings, embedder, private_server, tmp_path):
     """Python API, `newsqa ask` (exit 1) and the HTTP API (503) of processes that were answering."""
-    from newsqa.store import StoreUnavailable
+    from storage.store import StoreUnavailable
     from tests.live_server import http, launch, post_json, wait_ready
 
     s = server_settings(settings, private_server.url)
@@ -253,7 +253,7 @@ class StopsTheServer(Remembering):
 def test_an_ingest_cut_short_by_the_server_loses_nothing_and_a_rerun_repairs_it(
         settings, embedder, private_server, tmp_path):
     from ingest.pipeline import ingest_paths
-    from newsqa.store import StoreUnavailable, get_all, open_store
+    from storage.store import StoreUnavailable, get_all, open_store
 
     s = server_settings(settings, private_server.url)
     store = open_store(s)
@@ -282,8 +282,8 @@ def test_an_ingest_cut_short_by_the_server_loses_nothing_and_a_rerun_repairs_it(
 def test_lexical_index_follows_another_clients_reingest(settings, embedder, chroma_url, tmp_path):
     """A changed article with the same number of chunks: only the version marker can tell the reader."""
     from ingest.pipeline import ingest_paths
-    from newsqa.store import get_all, open_store
-    from qa.lexical import lexical_index
+    from storage.lexical import lexical_index
+    from storage.store import get_all, open_store
 
     s = server_settings(settings, chroma_url)
     path = tmp_path / "nanchang.txt"
@@ -339,7 +339,7 @@ class AskProcess:
 
 def test_two_processes_give_the_same_answers_before_and_after_an_ingest(settings, embedder, chroma_url, tmp_path):
     from ingest.pipeline import ingest_paths
-    from newsqa.store import open_store
+    from storage.store import open_store
 
     s = server_settings(settings, chroma_url)
     store = open_store(s)

@@ -1,8 +1,9 @@
 import re
 
-from ingest.chunk import chunk_spans, split_sentences
+from ingest.chunk import chunk_spans
 from ingest.load import load_file
 from tests.conftest import SEED
+from zhtext.sentences import split_sentences
 
 
 def test_sentences_end_at_chinese_and_ascii_terminators_and_keep_closing_quotes():
@@ -60,8 +61,8 @@ def test_overlong_sentence_splits_at_commas_never_inside_numbers():
 
 
 def test_title_is_not_prefixed_to_a_chunk_that_opens_with_it():
+    from core.records import RawArticle
     from ingest.prepare import embedding_text, prepare
-    from ingest.records import RawArticle
 
     body = "南昌市卫健委通报新增病例情况。" + "7月16日0时至24时,南昌市新增报告9例阳性感染者。" * 30
     untitled = prepare(RawArticle(path="a.txt", body=body), chunk_size=120)

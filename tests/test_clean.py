@@ -2,11 +2,11 @@ import re
 
 import pytest
 
-from ingest.chunk import split_sentences
 from ingest.clean import RULES, clean_lines
 from ingest.html_text import html_to_text, tidy
 from ingest.load import load_file
 from tests.conftest import SEED
+from zhtext.sentences import split_sentences
 
 
 def raw_text(path):

@@ -89,8 +89,8 @@ class Watched:
 def stored_two_articles(s, embedder, tmp_path):
     """The Nanchang seed (to be re-ingested in its two versions) and the Changchun one, stored; a reader on them."""
     from ingest.pipeline import ingest_paths
-    from newsqa.store import open_store
     from qa.engine import Engine
+    from storage.store import open_store
 
     (tmp_path / "in").mkdir()
     path = tmp_path / "in" / "nanchang.txt"
@@ -104,7 +104,7 @@ def stored_two_articles(s, embedder, tmp_path):
 
 def test_every_state_between_the_writes_of_a_reingest_shows_one_version(settings, embedder, tmp_path):
     from ingest.pipeline import ingest_paths
-    from newsqa.store import Store, open_store
+    from storage.store import NewsStore, open_store
 
     s = settings.with_(store=tmp_path / "store")
     path, bodies, reader = stored_two_articles(s, embedder, tmp_path)
@@ -116,7 +116,7 @@ def test_every_state_between_the_writes_of_a_reingest_shows_one_version(settings
         seen.append("")
 
     base = open_store(s)
-    writer = Store(base.client, *(Watched(c, hook) for c in (base.chunks, base.articles, base.files)))
+    writer = NewsStore(base.client, *(Watched(c, hook) for c in (base.chunks, base.articles, base.files)))
     for text in (OLD, NEW), (NEW, OLD):
         path.write_text(path.read_text(encoding="utf-8").replace(*text), encoding="utf-8")
         report = ingest_paths([str(path)], s, store=writer, embedder=Remembering(embedder))
@@ -135,8 +135,8 @@ def test_a_reingest_killed_after_any_write_repairs_to_one_whole_version(settings
     """Kill the re-ingest after its 1st write, repair, kill the next re-ingest after its 2nd write, … until
     one runs through: a reader never sees both versions, and the re-run leaves one whole version."""
     from ingest.pipeline import ingest_paths
-    from newsqa.store import Store, open_store
     from qa.engine import Engine
+    from storage.store import NewsStore, open_store
 
     remembering = Remembering(embedder)
     s = settings.with_(store=tmp_path / "store")
@@ -157,7 +157,7 @@ def test_a_reingest_killed_after_any_write_repairs_to_one_whole_version(settings
             if count[0] == at:
                 raise Killed(label)
 
-        writer = Store(base.client, *(Watched(c, kill) for c in (base.chunks, base.articles, base.files)))
+        writer = NewsStore(base.client, *(Watched(c, kill) for c in (base.chunks, base.articles, base.files)))
         try:
             ingest_paths([str(path)], s, store=writer, embedder=remembering)
         except Killed as killed:
@@ -175,7 +175,7 @@ WRITER = textwrap.dedent("""
     import sys
     from pathlib import Path
     from ingest.pipeline import ingest_paths
-    from newsqa.settings import Settings
+    from core.settings import Settings
 
     path, rounds = Path(sys.argv[1]), int(sys.argv[2])
     old, new = "新增报告9例阳性感染者", "新增报告19例阳性感染者"
@@ -233,7 +233,7 @@ def test_lexical_update_after_an_ingest_scores_like_a_full_rebuild():
     """The index re-segments only new chunks when the store moves; its scores must not drift from a rebuild."""
     import random
 
-    from qa.lexical import LexicalIndex
+    from storage.lexical import LexicalIndex
 
     rng = random.Random(3)
     words = ["南昌", "新增", "确诊", "病例", "无症状", "感染者", "长春", "核酸", "筛查", "隔离", "西湖区", "9例", "19例"]

@@ -39,8 +39,8 @@ from pathlib import Path
 
 import pytest
 
-from newsqa.settings import Settings
-from newsqa.store import open_store
+from core.settings import Settings
+from storage.store import open_store
 from tests.conftest import ROOT, SEED, crud_lines
 from tests.crash_forkserver import ForkServer, IngestFailed
 from tests.storecheck import Contents, check_consistent, check_searchable, contents
@@ -263,7 +263,7 @@ def test_after_a_killed_ingest_and_its_rerun_readers_search_the_new_chunks(serve
     the chunk count, so the re-run must leave the marker moved, wherever the changing run was killed:
     here right after its last file's new article records (the re-run's repair then finishes that
     swap), and right after its last file record (only the marker's bump was left to do)."""
-    from qa.lexical import lexical_index
+    from storage.lexical import lexical_index
 
     scenario = scenarios["changed files"]
     ops = [op for op, _ in scenario.writes]

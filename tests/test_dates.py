@@ -3,9 +3,10 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from ingest.dates import DateMention, date_key, find_dates, parse_published
+from core.schema import date_key
 from ingest.load import load_file
 from tests.conftest import SAMPLE, SEED
+from zhtext.dates import DateMention, find_dates, parse_published
 
 CHANGZHOU = date(2022, 3, 20)  # seed 000
 NANCHANG = date(2022, 7, 17)  # seed 001

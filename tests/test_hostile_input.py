@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from ingest.pipeline import ingest_paths
-from newsqa.store import open_store
+from storage.store import open_store
 from tests.conftest import ROOT, SEED
 from tests.storecheck import check_consistent
 
@@ -99,8 +99,8 @@ def held_to_permissions(tmp_path) -> list[str]:
 
 def stored_in_a_fresh_process(store_dir) -> tuple[int, int, list[str]]:
     """(articles, chunks, paths) of the store as a new process opens it, after check_consistent."""
-    code = ("import json, sys; from pathlib import Path; from newsqa.settings import Settings; "
-            "from newsqa.store import get_all, open_store; from tests.storecheck import check_consistent; "
+    code = ("import json, sys; from pathlib import Path; from core.settings import Settings; "
+            "from storage.store import get_all, open_store; from tests.storecheck import check_consistent; "
             "store = open_store(Settings(store=Path(sys.argv[1]))); n = check_consistent(store); "
             "paths = sorted(m['path'] for m in get_all(store.articles, include=['metadatas'])['metadatas']); "
             "print(json.dumps([*n, paths]))")
@@ -201,7 +201,7 @@ def test_prune_keeps_the_articles_of_a_folder_it_may_not_read(settings, embedder
 
     # Nothing is new, so nothing is embedded: the embedder is a bare object that would fail if it were used.
     code = ("import sys; from pathlib import Path; from ingest.pipeline import ingest_paths; "
-            "from newsqa.settings import Settings; "
+            "from core.settings import Settings; "
             "print(ingest_paths([sys.argv[1]], Settings.from_env(store=Path(sys.argv[2])), prune=True, "
             "embedder=object()).to_json())")
     (d / "locked").chmod(0)

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from ingest.pipeline import ingest_paths
-from newsqa.store import open_store
+from storage.store import open_store
 from tests.conftest import ROOT, SAMPLE, SEED
 from tests.storecheck import check_consistent
 

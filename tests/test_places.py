@@ -9,8 +9,8 @@ from importlib import resources
 import pytest
 
 from ingest.load import load_file
-from ingest.places import find_places, gazetteer, main_city, place_names
 from tests.conftest import SEED
+from zhtext.places import find_places, gazetteer, main_city, place_names
 
 NANCHANG_CHUNK = ("7月16日0时至24时,南昌市新增报告9例阳性感染者,其中2例在集中隔离点检出(均在南昌县),"
                   "7例在核酸筛查中检出,其中,西湖区6例、新建区1例。")

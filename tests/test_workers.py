@@ -12,10 +12,7 @@ import time
 import numpy as np
 import pytest
 
-from ingest.load import load_file
-from ingest.pipeline import ingest_paths
-from ingest.prepare import embedding_text, prepare
-from ingest.workers import (
+from embedding.pool import (
     EmbeddingPool,
     WorkerError,
     auto_workers,
@@ -23,8 +20,11 @@ from ingest.workers import (
     resolve_workers,
     usable_cores,
 )
+from ingest.load import load_file
+from ingest.pipeline import ingest_paths
+from ingest.prepare import embedding_text, prepare
 from newsqa.cli import main as cli_main
-from newsqa.store import open_store
+from storage.store import open_store
 from tests.conftest import ROOT, SAMPLE, crud_lines
 
 
@@ -206,7 +206,7 @@ def test_auto_means_one_worker_per_core_as_memory_allows():
 
 
 def test_workers_env_var_takes_auto_like_the_flag():
-    from newsqa.settings import Settings
+    from core.settings import Settings
 
     assert Settings.from_env(env={"NEWSQA_WORKERS": "auto"}).workers == 0
     assert Settings.from_env(env={"NEWSQA_WORKERS": "2"}).workers == 2

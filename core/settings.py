@@ -29,7 +29,7 @@ class Settings:
     backend: str = "auto"  # auto | onnx | torch: on CPU "auto" is ONNX Runtime where the model converts, else torch
     quantize: str = "auto"  # auto | int8 (= on) | bf16 (torch only) | off: "auto" is int8 when it stays close to fp32
     batch_size: int = 32
-    workers: int = 1  # embedding processes for ingest: 1 = in this process, 0 = one per core (ingest.workers)
+    workers: int = 1  # embedding processes for ingest: 1 = in this process, 0 = one per core (embedding.pool)
     chunk_size: int = 300
     chunk_overlap: int = 1  # sentences carried into the next chunk
     k: int = 5
@@ -66,11 +66,27 @@ def _coerce(name: str, raw: str, default):
         if raw.lower() in ("0", "false", "no", "off"):
             return False
         raise ValueError(f"NEWSQA_{name.upper()}={raw!r}: expected 1/0, true/false, yes/no or on/off")
-    if name == "workers" and raw.strip().lower() == "auto":
-        return 0  # one per core, decided by ingest.workers
+    if name == "workers":
+        return parse_workers(raw)
     if isinstance(default, int):
         try:
             return int(raw)
         except ValueError:
             raise ValueError(f"NEWSQA_{name.upper()}={raw!r}: expected a whole number") from None
     return raw
+
+
+def parse_workers(value: int | str) -> int:
+    """A ``--workers`` / ``NEWSQA_WORKERS`` value: 1 = embed in this process, 2 or more = worker processes,
+    ``auto`` or 0 = one per core (kept as 0 and decided by ``embedding.pool.resolve_workers``)."""
+    text = str(value).strip().lower()
+    if text == "auto":
+        return 0
+    try:
+        n = int(text)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise ValueError(f"NEWSQA_WORKERS / --workers = {value!r}: expected a number of embedding processes "
+                         "(1 = in this process, 2 or more = worker processes) or auto / 0 for one per core")
+    return n

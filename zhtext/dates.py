@@ -17,6 +17,8 @@ from functools import lru_cache
 
 import cn2an
 
+from core.schema import key_date
+
 CHINA_TZ = timezone(timedelta(hours=8))  # Asia/Shanghai; no DST since 1991
 MONTHS_AHEAD = 2  # a year-less month up to this many months after the anchor's is the coming one…
 MONTHS_BACK = 6  # …one up to this many months before it is the past one; in between the year is unknown
@@ -295,7 +297,7 @@ def _published(value) -> date | None:
     if isinstance(value, date):
         return value
     if isinstance(value, int):
-        return date(value // 10000, value // 100 % 100, value % 100) if 19000101 <= value <= 20991231 else None
+        return key_date(value) if 19000101 <= value <= 20991231 else None
     if not isinstance(value, str):
         return None
     s = value.translate(_HALF_WIDTH).strip().strip("[]【】()").strip()
@@ -343,8 +345,3 @@ def guess_anchor(body: str) -> date | None:
         return None
     month, day = max(counts, key=lambda md: (counts[md], md))
     return date(2000, month, day)
-
-
-def date_key(d: date) -> int:
-    """20220716: a sortable int that Chroma metadata can hold and filter on."""
-    return d.year * 10000 + d.month * 100 + d.day

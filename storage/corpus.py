@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from newsqa.store import Store, get_all
+from core.schema import iso_date
+from storage.store import NewsStore
 
 
 @dataclass
@@ -41,13 +42,6 @@ class CorpusSummary:
     items: list[ArticleInfo] = field(default_factory=list)  # newest first
 
 
-def iso_date(key: int | None) -> str | None:
-    """20220717 → "2022-07-17" (the store keeps dates as sortable ints)."""
-    if not key:
-        return None
-    return f"{key // 10000:04d}-{key // 100 % 100:02d}-{key % 100:02d}"
-
-
 def article_info(doc_id: str, meta: dict | None) -> ArticleInfo:
     meta = meta or {}
     return ArticleInfo(doc_id=doc_id, title=str(meta.get("title") or doc_id), source=meta.get("source"),
@@ -56,27 +50,15 @@ def article_info(doc_id: str, meta: dict | None) -> ArticleInfo:
                        main_city=meta.get("main_city"))
 
 
-def summarize(store: Store) -> CorpusSummary:
-    data = get_all(store.articles, include=["metadatas"])
-    items = [article_info(i, m) for i, m in zip(data["ids"], data["metadatas"], strict=True)]
+def summarize(store: NewsStore) -> CorpusSummary:
+    items = [article_info(i, m) for i, m in zip(*store.article_metadatas(), strict=True)]
     items.sort(key=lambda a: (a.published or "", a.title), reverse=True)
     dates = sorted(a.published for a in items if a.published)
     sources = Counter(a.source for a in items if a.source)
-    return CorpusSummary(articles=len(items), chunks=store.chunks.count(), first=dates[0] if dates else None,
+    return CorpusSummary(articles=len(items), chunks=store.chunk_count(), first=dates[0] if dates else None,
                          last=dates[-1] if dates else None, sources=sources.most_common(), items=items)
 
 
-def get_article(store: Store, doc_id: str) -> ArticleView | None:
-    got = store.articles.get(ids=[doc_id], include=["documents", "metadatas"])
-    if not got["ids"]:
-        return None
-    return ArticleView(article_info(doc_id, got["metadatas"][0]), got["documents"][0] or "")
-
-
-def get_bodies(store: Store, doc_ids: list[str]) -> dict[str, str]:
-    """Clean bodies of several articles at once (citation cards show the text around each quote)."""
-    ids = list(dict.fromkeys(doc_ids))
-    if not ids:
-        return {}
-    got = store.articles.get(ids=ids, include=["documents"])
-    return {i: d or "" for i, d in zip(got["ids"], got["documents"], strict=True)}
+def get_article(store: NewsStore, doc_id: str) -> ArticleView | None:
+    got = store.article(doc_id)
+    return None if got is None else ArticleView(article_info(doc_id, got[0]), got[1])

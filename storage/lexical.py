@@ -12,27 +12,15 @@ from __future__ import annotations
 
 import os
 import pickle
-import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-import jieba
 import numpy as np
 from scipy import sparse
 
-from newsqa.store import Store, get_all
-
-jieba.setLogLevel(60)
-_KEEP = re.compile(r"[\w\u4e00-\u9fff]")
-STOPWORDS = frozenset("的 了 和 是 在 有 与 及 等 也 都 就 而 或 被 把 对 从 为 以 之 其 这 那 个 吗 呢 吧 啊 "
-                      "多少 几 什么 哪些 哪里 哪 谁 怎么 怎样 如何 是否 有没有 请问 一下 一共 共 总共 "
-                      "。 ， 、 ？ ! ? , .".split())
-
-
-def tokenize(text: str) -> list[str]:
-    """Search-mode jieba tokens (lower-cased), punctuation and stopwords dropped."""
-    return [t.lower() for t in jieba.lcut_for_search(text) if _KEEP.search(t) and t not in STOPWORDS and t.strip()]
+from storage.store import NewsStore
+from zhtext.tokens import tokenize
 
 
 @dataclass
@@ -123,7 +111,7 @@ _LOCKS: dict[tuple[str, str], threading.Lock] = {}
 _LOCKS_GUARD = threading.Lock()
 
 
-def lexical_index(store: Store, cache_dir: Path | None = None) -> LexicalIndex:
+def lexical_index(store: NewsStore, cache_dir: Path | None = None) -> LexicalIndex:
     """The index for ``store``, brought up to date only when its version marker or chunk count moved.
 
     Keyed by the collection's id, so two servers (or a re-created collection) never share an index.
@@ -133,7 +121,7 @@ def lexical_index(store: Store, cache_dir: Path | None = None) -> LexicalIndex:
     with _LOCKS_GUARD:
         lock = _LOCKS.setdefault(key, threading.Lock())
     with lock:
-        version = (store.version(), store.chunks.count())  # read before the data: a later change shows next call
+        version = (store.version(), store.chunk_count())  # read before the data: a later change shows next call
         idx = _CACHE.get(key)
         if idx is not None and idx.version == version:
             return idx
@@ -141,25 +129,15 @@ def lexical_index(store: Store, cache_dir: Path | None = None) -> LexicalIndex:
         if idx is None and path and path.exists():
             idx = _load(path)
         if idx is None or idx.version != version:
-            ids = get_all(store.chunks, include=[])["ids"]
+            ids = store.chunk_ids()
             if idx is None:
-                idx = LexicalIndex.build(*_fetch_documents(store, ids), version)
+                idx = LexicalIndex.build(*store.chunk_documents(ids), version)
             else:
-                idx = idx.updated(ids, lambda want: _fetch_documents(store, want), version)
+                idx = idx.updated(ids, store.chunk_documents, version)
             if path:
                 _save(idx, path)
         _CACHE[key] = idx
         return idx
-
-
-def _fetch_documents(store: Store, ids: list[str], batch: int = 1000) -> tuple[list[str], list[str]]:
-    got_ids: list[str] = []
-    docs: list[str] = []
-    for i in range(0, len(ids), batch):
-        page = store.chunks.get(ids=ids[i: i + batch], include=["documents"])
-        got_ids += page["ids"]
-        docs += page["documents"]
-    return got_ids, docs
 
 
 def _load(path: Path) -> LexicalIndex | None:

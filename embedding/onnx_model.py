@@ -16,26 +16,19 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
-import os
 import warnings
 from pathlib import Path
 
 import numpy as np
 
+from core.hardware import intra_op_threads
+from embedding.build_once import build_once
+from embedding.e5 import PROBE_TEXTS
+
 BUILD_VERSION = 1
 SUPPORTED_TYPES = ("bert", "xlm-roberta")
 SUPPORTED_POOLING = ("mean", "cls")
 MIN_FP32_COSINE = 0.9999  # the fused fp32 graph must reproduce torch fp32 to this
-_PROBE = [
-    "7月16日0时至24时,南昌市新增报告9例阳性感染者,其中2例在集中隔离点检出。",
-    "长春市新增本地确诊病例和无症状感染者情况",
-    "The city reported nine new cases on July 16.",
-    "经定点医院诊断,2例为确诊病例(轻型),7例为无症状感染者。",
-    "中国人民银行宣布维持贷款市场报价利率不变,一年期LPR为3.45%,五年期以上LPR为4.2%。",
-    "南昌7月16日新增多少例？",
-    "人民网柏林7月28日电 中国驻德国大使馆举行庆祝中国人民解放军建军96周年招待会,约350人出席。",
-    "暴雨导致多个区县出现内涝,部分学校周一停课。",
-]
 
 
 class NotConvertible(RuntimeError):
@@ -57,8 +50,6 @@ def available() -> bool:
 
 def build(model_path: str | Path, models: Path) -> Path:
     """The cached graphs for ``model_path``, converting on first use (once per machine, see ``build_once``)."""
-    from newsqa.build_once import build_once
-
     target = cache_dir(model_path, models)
     build_once(target, _complete, lambda out, work: _convert(Path(model_path).resolve(), out, work),
                f"converting {Path(model_path).name} to ONNX Runtime graphs in {target} "
@@ -123,10 +114,10 @@ def _convert(model_path: Path, out: Path, work: Path) -> None:
 
     model.tokenizer.save_pretrained(str(out / "tokenizer"))
     dim = int(model.get_embedding_dimension())
-    reference = _torch_vectors(model, _PROBE)
+    reference = _torch_vectors(model, list(PROBE_TEXTS))
     fp32_cos, int8_cos = (
         _min_cosine(reference, OnnxEncoder(out / f"{p}.onnx", out / "tokenizer", model.max_seq_length, dim)
-                    .encode(_PROBE)) for p in ("fp32", "int8"))
+                    .encode(list(PROBE_TEXTS))) for p in ("fp32", "int8"))
     (out / "meta.json").write_text(json.dumps({
         "build_version": BUILD_VERSION, "source": str(model_path), "pooling": pooling,
         "max_seq_length": model.max_seq_length, "dim": dim,
@@ -186,19 +177,11 @@ def meta(target: Path) -> dict:
     return json.loads((target / "meta.json").read_text(encoding="utf-8"))
 
 
-def threads() -> int:
-    """One intra-op thread per core this process may use, unless the user chose (OMP_NUM_THREADS)."""
-    chosen = os.environ.get("OMP_NUM_THREADS", "").strip()
-    if chosen.isdigit() and int(chosen) > 0:
-        return int(chosen)
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
 def length_batches(texts: list[str], size: int) -> list[list[int]]:
     """Indices of ``texts``, longest first (stable, as sentence-transformers sorts), ``size`` at a time.
 
     With dynamic int8 a text's vector depends a little on its batch-mates, so everything that
-    splits work (``ingest.workers``) must cut exactly these batches to get the same vectors."""
+    splits work (``embedding.pool``) must cut exactly these batches to get the same vectors."""
     order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
     return [order[s: s + size] for s in range(0, len(order), size)]
 
@@ -212,7 +195,7 @@ class OnnxEncoder:
         from transformers import AutoTokenizer
 
         options = ort.SessionOptions()
-        options.intra_op_num_threads = n_threads or threads()
+        options.intra_op_num_threads = n_threads or intra_op_threads()
         options.inter_op_num_threads = 1
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         options.log_severity_level = 3

@@ -28,8 +28,10 @@ from multiprocessing.connection import Connection, wait
 
 import numpy as np
 
-from newsqa.onnx_model import length_batches
-from newsqa.settings import Settings
+from core.hardware import available_gib, usable_cores
+from core.settings import Settings, parse_workers
+from embedding.embedder import get_embedder
+from embedding.onnx_model import length_batches
 
 START_TIMEOUT = 900.0  # seconds for a worker to load its model (the first run may build it: ~15 s)
 STOP_TIMEOUT = 5.0  # seconds a worker gets to exit after a stop message before it is terminated
@@ -41,27 +43,13 @@ class WorkerError(RuntimeError):
     """An embedding worker died or could not start; the message says what to try."""
 
 
-def usable_cores() -> int:
-    """The cores this process may run on (the affinity mask, not the machine's count)."""
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-
-
 def resolve_workers(value: int | str) -> int:
     """The number of embedding processes for a ``--workers`` / ``NEWSQA_WORKERS`` value.
 
     1 means in-process, today's behaviour; ``auto`` (or 0) means ``auto_workers()``.
     """
-    text = str(value).strip().lower()
-    if text in ("auto", "0"):
-        return auto_workers(usable_cores(), available_gib())
-    try:
-        n = int(text)
-    except ValueError:
-        n = -1
-    if n < 1:
-        raise ValueError(f"NEWSQA_WORKERS / --workers = {value!r}: expected a number of embedding processes "
-                         "(1 = in this process, 2 or more = worker processes) or auto / 0 for one per core")
-    return n
+    n = parse_workers(value)
+    return auto_workers(usable_cores(), available_gib()) if n == 0 else n
 
 
 def auto_workers(cores: int, memory_gib: float | None) -> int:
@@ -74,25 +62,11 @@ def auto_workers(cores: int, memory_gib: float | None) -> int:
     return max(1, min(cores, fits))
 
 
-def available_gib() -> float | None:
-    """MemAvailable from /proc/meminfo, or None where there is none."""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) / 2**20
-    except (OSError, ValueError):
-        pass
-    return None
-
-
 @contextlib.contextmanager
 def open_embedder(settings: Settings) -> Iterator:
     """The embedder an ingest should use: in-process for ``workers`` = 1, else a pool, stopped on exit."""
     n = resolve_workers(settings.workers)
     if n == 1:
-        from newsqa.embedder import get_embedder
-
         yield get_embedder(settings)
         return
     with EmbeddingPool(settings, n) as pool:
@@ -279,8 +253,6 @@ def _serve(conn: Connection, settings: Settings, threads: int) -> None:
     if "torch" in sys.modules:  # imported already by the parent's main module, re-run here by "spawn"
         sys.modules["torch"].set_num_threads(threads)
     try:
-        from newsqa.embedder import get_embedder
-
         embedder = get_embedder(settings)
         conn.send(("ok", _Ready(embedder.name, embedder.dim, embedder.precision)))
         while True:

@@ -21,13 +21,15 @@ from pathlib import Path
 
 import numpy as np
 
+from embedding.build_once import build_once
+from embedding.e5 import PREFIXES
+
 CONVERTER_VERSION = 1
 QK = 32  # weights per Q4_0 block
 _Q4_BLOCK = np.dtype([("d", "<f2"), ("qs", "u1", (QK // 2,))])  # fp16 scale + 32 nibbles
 _DTYPE_F32, _DTYPE_Q4 = 0, 1
 METASPACE = "\u2581"
 SPECIALS = {"bos": "<s>", "pad": "<pad>", "eos": "</s>", "unk": "<unk>", "mask": "<mask>"}
-PREFIXES = {"query": "query: ", "passage": "passage: "}
 
 
 @dataclass(frozen=True)
@@ -262,8 +264,6 @@ def _save(packed: PackedModel, out: Path, work: Path) -> None:
 
 def materialise(models: Path) -> Path:
     """The rebuilt model directory, building it on first use (once per machine, see ``build_once``)."""
-    from newsqa.build_once import build_once
-
     def make(out: Path, work: Path) -> None:
         _save(read_packed(source_path()), out, work / "hf")
 

@@ -70,10 +70,10 @@ _POS_OK = {"ns", "nt"}  # a longer jieba word starting with the name is still ab
 
 def _data_text() -> str:
     try:
-        return resources.files("ingest").joinpath("data", "gazetteer.tsv").read_text(encoding="utf-8")
+        return resources.files("zhtext").joinpath("data", "gazetteer.tsv").read_text(encoding="utf-8")
     except FileNotFoundError as e:
-        raise FileNotFoundError("ingest/data/gazetteer.tsv is missing: reinstall newsqa (pip install -e .), or "
-                                "rebuild it with ingest/data/make_gazetteer.py") from e
+        raise FileNotFoundError("zhtext/data/gazetteer.tsv is missing: reinstall newsqa (pip install -e .), or "
+                                "rebuild it with zhtext/data/make_gazetteer.py") from e
 
 
 @lru_cache(maxsize=1)

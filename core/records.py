@@ -1,0 +1,138 @@
+"""Typed records that cross module lines: articles and chunks on the way in, passages and answers on the way out."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+
+@dataclass
+class RawArticle:
+    """One article as parsed from a file, before cleaning."""
+
+    path: str
+    body: str  # text with paragraph breaks ("\n\n" between blocks), not yet boilerplate-cleaned
+    title: str | None = None
+    published: date | None = None
+    source: str | None = None
+    categories: list[str] = field(default_factory=list)
+    index: int = 0  # position inside a many-articles-per-file file
+
+
+@dataclass
+class Article:
+    """A clean article ready for chunking; ``doc_id`` hashes the normalised body."""
+
+    doc_id: str
+    path: str
+    title: str
+    body: str
+    published: date | None = None
+    source: str | None = None
+    categories: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Chunk:
+    """A run of whole sentences of ``Article.body``; ``body[start:end] == text``."""
+
+    doc_id: str
+    index: int
+    text: str
+    start: int
+    end: int
+    dates: list[date] = field(default_factory=list)
+    monthdays: list[int] = field(default_factory=list)  # MMDD, also for dates whose year is unknown
+    places: list[str] = field(default_factory=list)
+
+    @property
+    def chunk_id(self) -> str:
+        return f"{self.doc_id}:{self.index}"
+
+
+@dataclass
+class Prepared:
+    article: Article
+    chunks: list[Chunk]
+    main_city: str | None
+    places: list[str]  # every place the article names, with their ancestors
+    anchor_md: int | None = None  # MMDD guessed from the text when the article has no published date
+
+
+@dataclass
+class FileError:
+    path: str
+    error: str
+
+@dataclass
+class Passage:
+    """A retrieved chunk with what the reranker knows about it."""
+
+    chunk_id: str
+    doc_id: str
+    text: str
+    meta: dict
+    score: float = 0.0  # fused retrieval score
+    dense: float | None = None  # cosine similarity to the question, when dense retrieval found it
+    date_match: bool = False
+    place_match: bool = False
+    place_level: int = 0  # 2: the chunk names the asked place; 1: only its article does
+
+
+@dataclass
+class Citation:
+    n: int
+    doc_id: str
+    title: str
+    source: str | None
+    published: str | None  # ISO date
+    path: str
+    quote: str  # exact text of the article at [start, end)
+    start: int
+    end: int
+    score: float
+
+
+@dataclass
+class Answer:
+    question: str
+    answer: str
+    abstained: bool
+    citations: list[Citation] = field(default_factory=list)
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did; an upload's report is the same, plus the files it received."""
+
+    received: int = 0  # files sent in an upload (before unzipping); 0 for a command-line ingest
+    files: int = 0
+    articles: int = 0  # stored by this run
+    chunks: int = 0  # stored by this run
+    skipped: int = 0  # files unchanged since they were stored
+    failed: list[FileError] = field(default_factory=list)
+    warnings: list[FileError] = field(default_factory=list)  # bad records inside a file that was stored
+    duplicates: int = 0  # articles already stored from another file
+    pruned: int = 0  # articles removed because their file is gone
+    seconds: float = 0.0
+
+    def add(self, other: IngestReport, name: Callable[[str], str] = str) -> None:
+        """Fold another run's counts into this one; ``name`` rewrites the paths of its problems."""
+        for key in ("files", "articles", "chunks", "skipped", "duplicates", "pruned"):
+            setattr(self, key, getattr(self, key) + getattr(other, key))
+        self.failed += [FileError(name(f.path), f.error) for f in other.failed]
+        self.warnings += [FileError(name(f.path), f.error) for f in other.warnings]
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["seconds"] = round(self.seconds, 3)
+        return d
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False)

@@ -1,0 +1,164 @@
+"""Compose an extractive answer with [n] citations, or abstain and say why.
+
+No LLM: the answer is the sentence (plus its qualifier sentence) of the best passage that
+satisfies the question's date and place, chosen by what is asked (for a count, the sentence
+whose number sits next to the asked measure). A number for another date or city is never
+given as the answer; it may be offered as the nearest fact, labelled as such.
+"""
+
+from __future__ import annotations
+
+import re
+
+from core.records import Answer, Citation, Passage
+from core.schema import published_date
+from qa.asked import asked_unit, date_ok, place_ok, residual_bigrams, specific, unit_ok
+from qa.messages import say
+from qa.question import Question
+from qa.scoring import score
+from qa.sentences import Sentence, sentences_of
+from qa.slots import COUNT, numbers, slot_unit
+from qa.verify import unsupported_numbers
+from qa.weights import WEIGHTS as W
+from zhtext.dates import DateMention
+from zhtext.normalise import canon
+
+
+def _qualifier(best: Sentence, sentences: list[Sentence], q: Question) -> Sentence | None:
+    """The next sentence when it qualifies a count ("经定点医院诊断,2例为确诊病例,7例为无症状感染者")."""
+    if q.kind != "count":
+        return None
+    i = next((i for i, s in enumerate(sentences) if s.start == best.start), None)
+    if i is None or i + 1 >= len(sentences):
+        return None
+    nxt = sentences[i + 1]
+    between = best.passage.text[best.end - int(best.passage.meta.get("start", 0)):
+                                nxt.start - int(nxt.passage.meta.get("start", 0))]
+    if "\n" in between or nxt.own_dates or "累计" in nxt.text:
+        return None
+    if COUNT.search(nxt.text) and re.match(r"^(经|其中|含|包括|均|以上)", nxt.text):
+        return nxt
+    return None
+
+
+def citation(n: int, p: Passage, quote_sents: list[Sentence]) -> Citation:
+    start, end = quote_sents[0].start, quote_sents[-1].end
+    base = int(p.meta.get("start", 0))
+    quote = p.text[start - base: end - base]
+    pub = published_date(p.meta)
+    return Citation(n=n, doc_id=p.doc_id, title=p.meta.get("title", ""), source=p.meta.get("source"),
+                    published=pub.isoformat() if pub else None, path=p.meta.get("path", ""),
+                    quote=quote, start=start, end=end, score=round(p.score, 6))
+
+
+def _english(q: Question) -> bool:
+    letters = sum(ch.isascii() and ch.isalpha() for ch in q.raw)
+    return letters > len(q.raw) * 0.4
+
+
+def _where_when(q: Question) -> str:
+    return "".join([*(p.name for p in q.places[:2]), *(d.label() for d in q.dates[:2])])
+
+
+def _candidates(q: Question, passages: list[Passage]) -> list[Sentence]:
+    """Sentences of the passages that satisfy the question's date and place, scored."""
+    out: list[Sentence] = []
+    for rank, p in enumerate(passages):
+        for s in sentences_of(p):
+            if date_ok(q.dates, s) and place_ok(q, s):
+                s.score = score(q, s, rank)
+                out.append(s)
+    return out
+
+
+def rerank(q: Question, passages: list[Passage], top: int = 12) -> list[Passage]:
+    """Passages that satisfy the constraints first, ordered by how well their best sentence answers;
+    what the LangChain retriever returns."""
+    best: dict[str, float] = {}
+    for s in _candidates(q, [p for p in passages if p.date_match and p.place_match][:top]):
+        best[s.passage.chunk_id] = max(best.get(s.passage.chunk_id, -1e9), s.score)
+    return sorted(passages, key=lambda p: (p.chunk_id in best, best.get(p.chunk_id, 0.0)), reverse=True)
+
+
+def compose(q: Question, passages: list[Passage], top: int = 12) -> Answer:
+    en = _english(q)
+    fitting = [p for p in passages if p.date_match and p.place_match]
+    if q.places and not any(p.place_match for p in passages):
+        names = "、".join(p.name for p in q.places)
+        return _abstain(q, say("no_place", en, names=names))
+    candidates = _candidates(q, fitting[:top])
+    if not candidates:
+        return _nearest(q, passages, en)
+    best = max(candidates, key=lambda s: s.score)
+    if not _supported(q, best, passages):
+        return _abstain(q, say("no_answer", en))
+    missing = [m for m in specific(q) if m not in canon(best.lead + best.text)] if q.kind == "count" else []
+    if missing:
+        what = "、".join(missing)
+        return _abstain(q, say("no_figure_for", en, where=_where_when(q), what=what))
+    if q.kind == "count" and best.slot is not None and best.slot.scrubbed:
+        return Answer(q.raw, say("scrubbed", en), True, [citation(1, best.passage, [best])])
+    unit = asked_unit(q) if q.kind == "count" else None
+    if q.kind == "count" and (best.slot is None or unit and not best.slot.scrubbed
+                              and not unit_ok(unit, slot_unit(best, best.slot))):
+        return _abstain(q, say("no_number", en))
+    sents = [best]
+    qual = _qualifier(best, sentences_of(best.passage), q)
+    if qual is not None:
+        sents.append(qual)
+    cite = citation(1, best.passage, sents)
+    text = f"{cite.quote}[1]"
+    bad = unsupported_numbers(text, [cite.quote], q.text)
+    if bad:  # cannot happen for an extractive quote; kept as the last line of defence
+        return _abstain(q, say("unverifiable"))
+    return Answer(q.raw, text, False, [cite])
+
+
+def _supported(q: Question, best: Sentence, passages: list[Passage]) -> bool:
+    """Weak-evidence guard: the question's content words must appear in the chosen passage, and a
+    question with no date or place to pin it needs a close dense match too."""
+    pairs = residual_bigrams(q)
+    near = canon(best.lead + best.text)
+    if q.dates or q.places:  # the constraints already hold: the sentence must still speak of the thing asked
+        hits = sum(b in near for b in pairs) + sum(m in near for m in q.measures)
+        return not pairs or hits >= min(2, len(pairs))
+    if pairs:
+        hay = canon(best.passage.meta.get("title", "") + best.passage.text)
+        if sum(b in hay for b in pairs) / len(pairs) < 0.5 or not any(b in near for b in pairs):
+            return False
+    dense = best.passage.dense or max((p.dense or 0.0) for p in passages[:5])
+    return dense >= W.weak_dense and bool(pairs)
+
+
+def _nearest(q: Question, passages: list[Passage], en: bool) -> Answer:
+    """Say the date is not reported, and offer the closest reported date for the same place."""
+    asked = q.dates[0] if q.dates else None
+    what = _where_when(q)
+    head = say("not_reported", en, what=what)
+    if asked is None:
+        return _abstain(q, head)
+    best: tuple[int, Sentence, DateMention] | None = None
+    for p in passages[:20]:
+        if not p.place_match:
+            continue
+        for s in sentences_of(p):
+            if not s.own_dates or (q.kind == "count" and not any(True for _ in numbers(s.text))):
+                continue
+            if q.measures and not any(m in s.text for m in q.measures):
+                continue
+            if not place_ok(q, s):
+                continue
+            for m in s.dates:
+                gap = abs((m.month * 31 + m.day) - (asked.month * 31 + asked.day))
+                if best is None or gap < best[0]:
+                    best = (gap, s, m)
+    if best is None:
+        return _abstain(q, head)
+    _, s, m = best
+    cite = citation(1, s.passage, [s])
+    near = say("nearest", en, date=m.text, quote=cite.quote)
+    return Answer(q.raw, f"{head}{' ' if en else ''}{near}", True, [cite])
+
+
+def _abstain(q: Question, message: str) -> Answer:
+    return Answer(q.raw, message, True, [])

@@ -1,0 +1,24 @@
+"""What the bot says when it refuses or cannot show a figure, in Chinese and in English.
+
+Kept as named data so that every face (CLI, API, UI, MCP) words a refusal the same way, and tests can
+name the case instead of matching prose.
+"""
+
+from __future__ import annotations
+
+MESSAGES = {  # key: (Chinese, English)
+    "no_place": ("资料中没有关于{names}的报道。", "No article mentions {names}."),
+    "no_answer": ("资料中没有找到能回答这个问题的内容。", "The articles do not answer this question."),
+    "no_figure_for": ("资料中没有{where}{what}的数字。", "The articles give no figure for {what} here."),
+    "scrubbed": ("文章提到了这项数据，但原文中的具体数字缺失，无法给出 [1]。",
+                 "The article reports this figure, but the number itself is missing from its text [1]."),
+    "no_number": ("资料中没有给出这个数字。", "The articles give no such number."),
+    "unverifiable": ("资料中的数字无法核对，不作回答。", "The numbers could not be checked against the articles."),
+    "not_reported": ("资料中没有{what}的相关数据。", "The articles do not report {what}."),
+    "nearest": ("最近的是{date}：{quote}[1]", "Nearest reported: {date}: {quote}[1]"),
+}
+
+
+def say(key: str, english: bool = False, **values: str) -> str:
+    zh, en = MESSAGES[key]
+    return (en if english else zh).format(**values)

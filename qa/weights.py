@@ -1,0 +1,55 @@
+"""Every tuning weight of the sentence and number scorers, in one named table.
+
+A weight is added (or, where the comment says so, subtracted) when its condition holds. They were
+set by failure class on the sample and held-out sets (see README, Evaluation); change one only with
+``newsqa eval`` before and after.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Weights:
+    # sentence score (qa.scoring.score)
+    coverage: float = 2.0  # × share of the question's content words the sentence holds
+    no_terms_coverage: float = 0.5  # the coverage credited when the question has no content words
+    measure: float = 1.0  # each asked measure (新增, 确诊…) the sentence names
+    rank: float = 0.15  # subtracted per retrieval rank of the passage
+    has_number: float = 2.0  # a count question: the sentence holds a number (plus that number's own score)
+    no_number: float = 3.0  # subtracted: a count question and no number at all
+    missing_measure: float = 4.0  # subtracted: an asked specific measure is named neither here nor in the lead
+    person_title: float = 1.5  # a who-question and a title (市长, 主任…) in the sentence
+    no_person_title: float = 1.0  # subtracted: a who-question and no title
+    time_mention: float = 1.5  # a when-question and a date or clock time in the sentence
+    no_time_mention: float = 1.0  # subtracted: a when-question and none
+    list_separator: float = 0.3  # a list question: each 、 or ， (at most list_separators_max)
+    list_separators_max: int = 4
+    list_places: float = 1.0  # a list question and more than one place named
+    residual_pair: float = 1.2  # each character pair of what the question is about (at most residual_pairs_max)
+    residual_pairs_max: int = 4
+    cumulative: float = 1.5  # subtracted: 累计 in the sentence (or by the number) when the question does not ask it
+    own_date: float = 0.5  # a dated question and the sentence names its own date
+    period_for_day: float = 1.0  # subtracted: the asked day only as the end of a period ("7月9日至16日")
+    asked_period: float = 1.5  # a question over several days and the sentence names that period
+    asked_place: float = 0.5  # the sentence names an asked place
+    # one number's score (qa.slots.slot_score)
+    slot_measure: float = 0.8  # each asked measure in the number's own clause
+    slot_specific: float = 1.2  # each asked specific measure in its clause
+    slot_other_measure: float = 1.2  # subtracted: each other specific measure in its clause
+    slot_residual_pair: float = 1.2  # each character pair of the question in its clause (at most slot_residual_pairs_max)
+    slot_residual_pairs_max: int = 3
+    unit_fits: float = 1.5  # the question asks in a unit and the number carries it (or a synonym)
+    unit_differs: float = 2.0  # subtracted: it carries another unit
+    slot_missing_measure: float = 1.0  # subtracted: each asked specific measure missing from its clause
+    subarea: float = 1.0  # subtracted: a zone named after the city ("长春新区74例")
+    whole_city: float = 1.5  # "全市…" in an article about the asked city
+    place_before: float = 2.5  # the asked place right before the number
+    other_place_before: float = 3.0  # subtracted: another city's name right before it
+    part_place_before: float = 1.0  # subtracted: a part of the asked place (a district) or its province
+    # refusal
+    weak_dense: float = 0.80  # e5 cosine below which an unconstrained question has no real evidence
+
+
+WEIGHTS = Weights()

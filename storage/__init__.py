@@ -1,0 +1,1 @@
+"""Storage: one NewsStore that owns the Chroma collections and the sealing/version protocol, plus the lexical index."""

@@ -1,0 +1,44 @@
+"""Retrieval fusion and constraint order on hand-made passages: no Chroma, no model."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.records import Passage
+from qa.question import parse
+from qa.retrieve import RRF_K, constrained_order, date_matches, fuse, place_matches
+
+
+def _passage(cid: str, **meta) -> Passage:
+    return Passage(cid, cid.split(":")[0], "text", {"doc_id": cid.split(":")[0], **meta})
+
+
+def test_fusion_adds_reciprocal_ranks_of_every_ranking():
+    found = {c: _passage(c) for c in ("a:0", "b:0", "c:0")}
+    fused = {p.chunk_id: p.score for p in fuse(found, [["a:0", "b:0"], ["b:0", "c:0"]])}
+    assert fused["b:0"] == pytest.approx(1 / (RRF_K + 2) + 1 / (RRF_K + 1))
+    assert fused["a:0"] == pytest.approx(1 / (RRF_K + 1))
+    assert fused["b:0"] > fused["a:0"] > fused["c:0"]
+
+
+def test_a_passage_with_the_asked_date_and_place_outranks_a_closer_one_without():
+    q = parse("南昌7月16日新增多少例？")
+    right = _passage("r:0", monthdays=[716], dates=[20220716], places=["南昌", "江西"], doc_places=["南昌", "江西"])
+    wrong_day = _passage("w:0", monthdays=[715], dates=[20220715], places=["南昌", "江西"], doc_places=["南昌", "江西"])
+    right.score, wrong_day.score = 0.01, 0.05
+    assert [p.chunk_id for p in constrained_order(q, [wrong_day, right])] == ["r:0", "w:0"]
+    assert right.date_match and right.place_match and not wrong_day.date_match
+
+
+def test_a_date_without_a_year_matches_any_year_and_a_year_must_match_when_asked():
+    meta = {"monthdays": [716], "dates": [20220716]}
+    assert date_matches(parse("7月16日新增多少").dates, meta)
+    assert date_matches(parse("2022年7月16日新增多少").dates, meta)
+    assert not date_matches(parse("2021年7月16日新增多少").dates, meta)
+
+
+def test_a_district_matches_only_with_its_city():
+    q = parse("南昌西湖区7月16日新增多少例")
+    assert place_matches(q.places, {"places": ["西湖区", "南昌"]}) == 2
+    assert place_matches(q.places, {"places": ["西湖区", "杭州"]}) == 0
+    assert place_matches(q.places, {"doc_places": ["西湖区", "南昌"]}) == 1

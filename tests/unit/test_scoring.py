@@ -1,0 +1,69 @@
+"""The answer scorer and composer over passages prepared from real text, without Chroma or the model."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from core.records import Passage, RawArticle
+from core.schema import chunk_metadata
+from ingest.prepare import prepare
+from qa.compose import compose
+from qa.question import parse
+from qa.retrieve import constrained_order
+from qa.weights import WEIGHTS, Weights
+
+BODY = ("7月16日0时至24时，南昌市新增报告9例阳性感染者，其中2例在集中隔离点检出（均在南昌县），7例在核酸筛查中检出。"
+        "经定点医院诊断，2例为确诊病例（轻型），7例为无症状感染者。\n\n"
+        "7月15日0时至24时，南昌市新增报告3例阳性感染者。\n\n"
+        "截至7月16日24时，南昌市累计报告本土阳性感染者120例。")
+
+
+def _passages(body: str = BODY, published: date = date(2022, 7, 17)) -> list[Passage]:
+    p = prepare(RawArticle(path="nanchang.txt", body=body, title="南昌市疫情通报", published=published))
+    out = [Passage(c.chunk_id, c.doc_id, c.text, chunk_metadata(p, c), score=1.0 / (i + 1))
+           for i, c in enumerate(p.chunks)]
+    return out
+
+
+def _answer(question: str, body: str = BODY):
+    q = parse(question)
+    return compose(q, constrained_order(q, _passages(body)))
+
+
+def test_answers_the_days_count_with_its_qualifier_sentence():
+    a = _answer("南昌7月16日新增多少例？")
+    assert not a.abstained
+    assert "新增报告9例阳性感染者" in a.answer and "2例为确诊病例" in a.answer
+    assert a.answer.endswith("[1]") and a.citations[0].quote in BODY
+
+
+def test_gives_the_figure_of_the_asked_day_not_of_the_day_before():
+    a = _answer("南昌7月15日新增多少例？")
+    assert "3例" in a.answer and "9例" not in a.answer
+
+
+def test_a_cumulative_figure_is_not_given_for_a_new_one():
+    a = _answer("南昌7月16日新增多少例？")
+    assert "累计" not in a.answer
+
+
+def test_refuses_a_date_the_articles_do_not_report_and_names_the_nearest():
+    a = _answer("南昌7月20日新增多少例？")
+    assert a.abstained and a.answer.startswith("资料中没有南昌7月20日")
+    assert "最近的是" in a.answer
+
+
+def test_refuses_a_place_no_article_mentions():
+    a = _answer("长春7月16日新增多少例？")
+    assert a.abstained and "长春" in a.answer
+
+
+def test_a_scrubbed_figure_is_reported_missing_not_borrowed():
+    body = "7月16日0时至24时，南昌市新增本地确诊病例例，新增无症状感染者7例。"
+    a = _answer("南昌7月16日新增本地确诊病例多少例？", body)
+    assert a.abstained and "缺失" in a.answer and "7" not in a.answer.split("[1]")[0]
+
+
+def test_weights_are_one_frozen_table():
+    assert isinstance(WEIGHTS, Weights)
+    assert all(isinstance(v, (int, float)) for v in vars(WEIGHTS).values())

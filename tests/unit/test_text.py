@@ -1,0 +1,71 @@
+"""The Chinese-text package on its own: no Chroma, no model."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+from zhtext.normalise import canon, normalise
+from zhtext.sentences import split_sentences
+from zhtext.tokens import tokenize
+from zhtext.vocabulary import ASKED_UNITS, COUNT_UNITS, FIGURE_UNITS, GLOSSARY, MEASURES, SPECIFIC, STOPWORDS, alternation
+
+
+def test_normalise_reads_traditional_full_width_and_chinese_numerals():
+    assert normalise("南昌七月十六號新增多少例？") == "南昌7月16日 新增多少例?"
+    assert normalise("長春４月３日") == "长春4月3日"
+    assert normalise("一共三轮核酸") == "一共3轮核酸"
+
+
+def test_normalise_keeps_a_day_apart_from_the_next_word():
+    assert normalise("20日常州新增多少") == "20日 常州新增多少"
+
+
+def test_canon_gives_one_spelling_per_measure_and_drops_quote_marks():
+    assert canon("“无疫”社区的密切接触者") == "无疫社区的密接"
+    assert canon("次密切接触者") == "次密接"
+    assert canon("遇难3人") == "死亡3人"
+
+
+def test_sentences_end_at_chinese_stops_and_keep_quotations_whole():
+    text = "他说：“今天下雨。明天晴。”随后离开。第二句！第三段\n第四段"
+    spans = [text[s:e] for s, e in split_sentences(text)]
+    assert spans == ["他说：“今天下雨。明天晴。”随后离开。", "第二句！", "第三段", "第四段"]
+
+
+def test_tokens_drop_question_words_and_punctuation():
+    tokens = tokenize("南昌市新增多少例阳性感染者？")
+    assert "多少" not in tokens and "？" not in tokens
+    assert "南昌" in tokens and "感染者" in tokens
+
+
+def test_vocabulary_units_are_ordered_longest_first_where_one_contains_another():
+    """An alternation tries its words in order: 人次 must come before 人, or 350人次 reads as 350人."""
+    for units in (COUNT_UNITS, FIGURE_UNITS, ASKED_UNITS):
+        for i, unit in enumerate(units):
+            for later in units[i + 1:]:
+                assert not (later.startswith(unit) and len(later) > len(unit)), (unit, later)
+    m = re.match(f"350({alternation(COUNT_UNITS)})", "350人次")
+    assert m and m.group(1) == "人次"
+
+
+def test_vocabulary_glossary_lists_longer_phrases_before_their_parts():
+    english = [en for en, _ in GLOSSARY]
+    for i, phrase in enumerate(english):
+        for later in english[i + 1:]:
+            assert not re.search(rf"\b{re.escape(phrase)}\b", later), (phrase, later)
+
+
+def test_vocabulary_measures_are_distinct_and_searchable():
+    assert len(set(MEASURES)) == len(MEASURES) and len(set(SPECIFIC)) == len(SPECIFIC)
+    assert not set(MEASURES) & STOPWORDS
+
+
+def test_parsing_a_question_loads_neither_chromadb_nor_the_model():
+    """The question parser is text work only: a newcomer can use it (and its tests run) without a store."""
+    code = ("import sys; import qa.question as q; q.parse('南昌7月16日新增多少例？'); "
+            "print(sorted(m for m in ('chromadb', 'torch', 'onnxruntime', 'sentence_transformers') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
