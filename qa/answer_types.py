@@ -1,0 +1,214 @@
+"""What kind of answer a question asks for: a count, a sum of money, a date, a person, an organisation…
+
+The answerer quotes sentences; knowing that "多少亿元" wants an amount lets it prefer a sentence that
+holds one (see ``qa/spans.py``) over one that merely restates the question. The rules are data: one
+ordered table, first match wins, each rule named and with the reason it sits where it does.
+Pure text: no model, no store; the only dependency is jieba, for the ``focus`` words.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+KINDS = ("count", "amount", "percent", "date", "time", "duration", "person", "org", "place", "work", "level",
+         "list", "definition", "yesno", "open")
+
+
+@dataclass(frozen=True)
+class AskedType:
+    kind: str  # one of KINDS
+    unit: str | None = None  # for count/amount when the question names one: 人, 亿元, 元, 轮
+    focus: str = ""  # the words right before the question word: "受伤人数是多少" → 受伤人数
+    head: str = ""  # the noun right after it, the kind of thing asked for: "坚持什么原则" → 原则
+    rule: str = ""  # the rule that decided, for benchmarks and debugging
+
+
+@dataclass(frozen=True)
+class TypeRule:
+    name: str
+    kind: str
+    pattern: re.Pattern[str]
+    why: str
+    needs_head: bool = False  # matches only when a noun follows the question word ("什么原则", not "吃什么")
+
+
+# Currencies and the counters news counts things in; longest first so 美元 wins over 元, 人次 over 人.
+CURRENCIES = ("人民币", "美元", "欧元", "英镑", "日元", "港元", "港币", "澳元", "韩元", "卢布", "卢比", "法郎", "美金",
+              "加元", "新元", "泰铢", "元", "块")
+MULTIPLIERS = ("万亿", "千亿", "百亿", "十亿", "亿", "千万", "百万", "十万", "万", "千", "百")
+COUNTERS = ("平方公里", "平方米", "立方米", "公里", "千米", "公顷", "人次", "架次", "万人", "个百分点", "个", "人", "名",
+            "位", "家", "所", "座", "条", "项", "份", "株", "件", "起", "次", "场", "届", "轮", "批", "辆", "架", "艘",
+            "只", "头", "种", "类", "户", "套", "台", "部", "篇", "本", "岁", "吨", "米", "亩", "斤", "公斤", "千克",
+            "瓦", "千瓦", "度", "张", "间", "栋", "幢", "层", "颗", "枚", "支", "把", "例", "处", "段", "组", "队",
+            "国", "省", "市", "县", "村", "款", "门", "册", "集", "期", "倍", "票", "席", "针", "剂", "箱", "包", "袋")
+
+
+def _alt(words) -> str:
+    return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+
+
+_MONEY_UNIT = rf"(?:{_alt(MULTIPLIERS)})?(?:{_alt(CURRENCIES)})"
+_HOW_MANY = r"(?:多少|几)"
+_CHANGE = r"(?:增长|下降|上涨|下跌|提高|降低|减少|增加|回落|上升|收窄|扩大|缩小|提升|下滑|增|降|涨|跌)"
+_MONEY_WORDS = (r"(?:金额|价格|价值|价钱|收入|利润|营业额|营收|估价|售价|票价|成本|投资额|销售额|成交额|余额|费用|工资|薪资|资金|"
+                r"奖金|补贴|经费|助学金|捐款|罚款|赔偿|市值|总额|产值|GDP|税收|预算|贷款|融资|募资|保费|租金|房价)")
+_PERCENT_WORDS = r"(?:税率|利率|汇率|费率|比率|比重|占比|比例|增长率|增速|增幅|降幅|涨幅|跌幅|出口税|关税|失业率|通胀率|覆盖率|参与率|合格率|率)"
+_ORG_NOUNS = (r"(?:部门|单位|机构|组织|公司|企业|集团|银行|学校|大学|学院|医院|媒体|基金会|基金|协会|学会|团体|政党|机关|"
+              r"法院|政府|部委|委员会|球队|俱乐部|品牌|平台|网站|报社|电视台|交易所|研究所|研究院|实验室|工厂|厂家|厂商|运营商|航空公司)")
+_PLACE_NOUNS = (r"(?:国家|城市|省份|省|市|县|区|地区|地方|地点|乡镇|镇|村|街道|社区|国|州|岛|海域|海峡|港口|机场|车站|景区|景点|"
+                r"场馆|区域|流域|河流|湖|山|位置|路段|路口|大洲|洲|海|湾|礁|口岸|小区)(?![场民值别块际内外关报面峰])")
+_WORK_NOUNS = (r"(?:电影|电视剧|剧目|剧集|话剧|歌剧|舞剧|节目|栏目|书籍|书|著作|作品|小说|诗歌|歌曲|歌|曲目|专辑|纪录片|动画片|动画|"
+               r"游戏|画作|文件|白皮书|报告|合同|条例|法案|规划|纲要|刊物|杂志|报纸|期刊|展览)")
+_WHICH = r"(?:哪一个|哪个|哪一|哪家|哪座|哪所|哪位|哪部|哪本|哪首|哪份|哪篇|哪条|哪台|哪档|哪|什么|何)"
+
+
+def _r(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern, re.I)
+
+
+RULES: list[TypeRule] = [
+    TypeRule("percent_explicit", "percent",
+             _r(r"百分之几|百分比|百分点|几成|多少成|几分之几|多少分之|多少\s*[%％]|百分之多少|几倍|多少倍"),
+             "the question names a ratio outright; before counts, since 多少个百分点 also reads as a count"),
+    TypeRule("time_clock", "time", _r(r"几点|几时|什么时刻|哪个时刻|几点钟|什么钟点"),
+             "a clock time; before dates, since 什么时候 asks for a day but 几点 for an hour"),
+    TypeRule("duration_howlong", "duration",
+             _r(r"多长时间|多久|多长的时间|多少天|几天|多少年(?!龄)|几年(?!级)|几个月|多少个月|多少小时|几个?小时|多少分钟|几分钟|"
+                r"多少周|几周|多少个?星期|几个?星期|持续了?(?:多|几|的时间)|持续时间|历时(?:多|几)|为期(?:多|几)|期限|频率"),
+             "a length of time; before dates, since 持续时间是多久 is not a point in time, and before counts, since "
+             "几天 is not a count of things"),
+    TypeRule("date_when", "date",
+             _r(r"哪一年|哪年|哪一天|哪天|哪个月份?|哪一月|几月几[日号]|几月份?|几号|什么时候|何时|什么时间|什么日期|哪个日期|"
+                r"哪个季度|哪一季度|何年|哪个年份|什么年份|哪一日|时间是|日期是"),
+             "a point in time; 哪一年 is a date, not a count of years, so it comes before counts"),
+    TypeRule("level_rank", "level",
+             _r(r"第几|几级|什么级别|哪个级别|哪一级|哪级|几等|什么等级|哪个等级|哪一等|几档|哪一档|哪个档次|什么档次|排名|名次|"
+                r"排第|排在|位列|几星|什么段位|几等奖|什么奖项等级"),
+             "a grade or place in a ranking; before counts, since 第几/几级 hold 几"),
+    TypeRule("amount_unit", "amount", _r(rf"{_HOW_MANY}(?:个)?(?P<unit>{_MONEY_UNIT})|多少钱|几块钱|什么价位"),
+             "a sum in a named currency (多少亿元, 多少美元, 多少钱); before counts, since it holds 多少"),
+    TypeRule("count_unit", "count", _r(rf"{_HOW_MANY}(?P<unit>{_alt(COUNTERS)})"),
+             "a count with its counter (多少人, 几轮, 多少公里): the counter tells which number answers"),
+    TypeRule("percent_rate", "percent", _r(rf"{_PERCENT_WORDS}[^，,。？?]{{0,8}}(?:多少|几|多高)|(?:多少|几)的?{_PERCENT_WORDS}"),
+             "a rate or share (增速, 占比, 利率, 出口税): the answer is a percent even without 百分之"),
+    TypeRule("percent_change", "percent", _r(rf"(?:同比|环比|较上年|较去年|比上年|比去年)[^，,。？?]{{0,6}}{_CHANGE}?了?多少|{_CHANGE}了多少$|"
+                                             rf"{_CHANGE}了多少[？?]"),
+             "an unqualified change (同比下降了多少): news gives it in percent; a change with a unit was caught above"),
+    TypeRule("amount_money_word", "amount", _r(rf"{_MONEY_WORDS}[^，,。？?]{{0,8}}(?:多少|几何|多高|多大)|多少的?{_MONEY_WORDS}"),
+             "a money word (金额, 收入, 估价, 助学金) asked with 多少: the answer is a sum even without a currency"),
+    TypeRule("count_howmany", "count",
+             _r(r"多少|几(?!乎|何|经|近|度)|数量|人数|总数|数目|总量|多大|多高|多长|多远|多重|多深|多宽|多厚|多快|多少面积"),
+             "any other 多少/几, or a size (占地多大, 多高): a number"),
+    TypeRule("org_by_whom_organised", "org",
+             _r(r"由谁(?:主办|承办|举办|发起|主导|牵头|组织|发布|颁发|运营|负责|管理)|(?:主办|承办|举办|发起|牵头)(?:方|单位)是谁"),
+             "events and documents are organised and issued by bodies, not people; before person"),
+    TypeRule("person_who", "person", _r(r"谁|什么人|哪位|哪个人|哪一位|姓名|叫什么名字|名字是|何人|哪名|哪些人|哪几位"),
+             "a person; before lists, since 哪些人 wants people"),
+    TypeRule("org_which", "org", _r(rf"{_WHICH}(?:个|家|所)?{_ORG_NOUNS}"),
+             "哪个部门/单位/机构/公司: an organisation; before places, since 哪个机构 is not where "
+             "(哪些部门 is a list: several bodies)"),
+    TypeRule("place_where", "place",
+             _r(rf"哪里|哪儿|在哪(?![个些一]|方面)|何地|何处|去哪|什么地方|什么位置|何方|{_WHICH}(?:个|座|片)?{_PLACE_NOUNS}"),
+             "a place (哪里, 在哪, 哪个城市/省/国家); 哪些国家 is a list (several places)"),
+    TypeRule("work_title", "work", _r(rf"{_WHICH}(?:部|本|首|个|份|篇|档|场)?{_WORK_NOUNS}|(?:书名|剧名|片名|名为什么|叫什么)"),
+             "a title in 《…》: a film, book, programme or document"),
+    TypeRule("list_which", "list", _r(r"哪些|哪几|有哪|都有什么|包括什么|包含什么|包括哪|分别是|分别为|[两三四五六七八九十]+(?:个|项|类|种)?(?:是什么|有哪|分别)"),
+             "several things (哪些, 哪几, 哪两家): an enumeration answers"),
+    TypeRule("definition_what_is", "definition",
+             _r(r"什么是|何为|何谓|指什么|指的是什么|是指什么|什么意思|什么叫|哪种|哪一种|哪类|哪一类|什么类型|什么样|什么种类|是什么"),
+             "what something is or which kind (什么是, 哪种, 是什么): an apposition '是…/为…' answers"),
+    TypeRule("definition_which_noun", "definition",
+             _r(r"什么|哪一个|哪个|哪一种|哪种|哪一项|哪项|哪条|哪类|何种"),
+             "'which N' (坚持什么原则, 哪个段, 什么机制): a phrase headed by N answers (互利共赢原则, 磨万段)",
+             needs_head=True),
+    TypeRule("yesno", "yesno",
+             _r(r"是否|有没有|是不是|有无|能否|可否|会不会|能不能|要不要|可不可以|对不对|吗\s*[？?]?\s*$"),
+             "a yes/no question; after the wh-rules, since '谁…吗' still wants a person"),
+    TypeRule("open_wh", "open", _r(r"什么|如何|怎样|怎么|为什么|为何|何种|哪"),
+             "a question no span type answers (how, why, what in general): scored on the sentence alone"),
+]
+
+# "受伤人数是多少" names its unit in the focus: 人数 counts people.
+_FOCUS_UNITS = (("人数", "人"), ("人次", "人次"), ("次数", "次"), ("岁数", "岁"), ("天数", "天"), ("户数", "户"),
+                ("家数", "家"))
+_FUNCTION_WORDS = frozenset("的 了 是 为 有 在 被 由 将 会 共 一共 总共 约 大约 等 中 里 与 和 对 向 给 把 这 那 这些 那些 其 该 此 "
+                            "目前 最终 具体 都 还 又 也 就 已 已经 到 达 达到 到了 以 于 从 是由 应 应该 要 需要 可以 能 "
+                            "哪 个 了吗 呢 吗 ？ ? ， , 。 、 多少 几".split())
+
+
+def classify(question_text: str) -> AskedType:
+    """The asked type of one question (Chinese, simplified or traditional is fine for the rules)."""
+    text = unicodedata.normalize("NFKC", question_text).strip()
+    for rule in RULES:
+        matches = list(rule.pattern.finditer(text))
+        if rule.needs_head:
+            matches = [m for m in matches if _head(text, m.end())]
+        if not matches:
+            continue
+        # "围绕几个方面提出了多少条措施": of several number words the last is the one asked
+        m = matches[-1] if rule.kind in ("count", "amount", "percent") else matches[0]
+        q = _QWORD.search(text, m.start(), m.end())  # "失业率是多少": the focus is before 多少, inside the match
+        focus = _focus(text, q.start() if q else m.start(), m.end())
+        unit = (m.groupdict().get("unit") or None) if rule.kind in ("count", "amount") else None
+        if rule.name == "amount_unit" and unit is None and "钱" in m.group(0):
+            unit = "元"
+        if unit is None and rule.kind == "count":
+            unit = next((u for suffix, u in _FOCUS_UNITS if focus.endswith(suffix)), None)
+        return AskedType(rule.kind, unit, focus, _head(text, m.end()), rule.name)
+    return AskedType("open", None, _focus(text, len(text), len(text)), "", "none")
+
+
+_QWORD = re.compile(r"多少|几|谁|哪|什么|何|怎|如何|是否|有没有|是不是|多[大高长远重深宽厚快久]|百分")
+_HEAD_FLAGS = {"n", "vn", "nz", "j", "an", "nt", "ns", "l", "ng", "nr"}
+_HEAD_SKIP = {"的", "样", "样的", "个", "些", "种", "类", "一", "项", "条", "位", "家", "类型", "种类", "方面的"}
+
+
+def _head(text: str, end: int) -> str:
+    """The noun phrase right after the question word, e.g. 福利设施 in "什么类型的福利设施"; a lone
+    counter counts ("哪个段" → 段); a verb ("吃什么", "做了什么") gives none."""
+    words = _tags(re.split(r"[，,。；;：:！!？?\s]", text[end:])[0])
+    i = 0
+    while i < len(words) and words[i][0] in _HEAD_SKIP:
+        i += 1
+    head: list[str] = []
+    rest = words[i:]
+    for k, (w, f) in enumerate(rest):
+        if k + 1 < len(rest) and rest[k + 1][0] in ("了", "着", "过"):
+            break  # "哪个方面叫响了": 叫响 is the verb, not part of the noun
+        if f in _HEAD_FLAGS or (f == "q" and not head):
+            head.append(w)
+        else:
+            break
+    return "".join(head[:3])
+
+
+def _focus(text: str, start: int, end: int) -> str:
+    """The content words right before the question word, within its clause (up to two words);
+    when the question word opens the clause ("谁主持了会议"), the first content word after it."""
+    before = re.split(r"[，,。；;：:！!？?\s]|的", text[:start])[-1]
+    words = [w for w in _cut(before) if w not in _FUNCTION_WORDS]
+    if words:
+        return "".join(words[-2:])
+    after = re.split(r"[，,。；;：:！!？?\s]", text[end:])[0]
+    words = []
+    for w in _cut(after):  # the first run of content words, at most two: 主持 in 主持了会议, 新型储能
+        if w in _FUNCTION_WORDS:
+            if words:
+                break
+            continue
+        words.append(w)
+    return "".join(words[:2])
+
+
+def _cut(text: str) -> list[str]:
+    return [w for w, _ in _tags(text)]
+
+
+def _tags(text: str) -> list[tuple[str, str]]:
+    if not text:
+        return []
+    from qa.spans import jieba_tokens  # lazily: qa.spans imports this module's tables
+
+    return jieba_tokens(text)

@@ -1,0 +1,485 @@
+"""Candidate answer spans of one asked type in one sentence: the numbers, sums, dates, names… that
+could answer a question of that type (see ``qa/answer_types.py``).
+
+A sentence that holds no span of the asked type cannot answer the question, however many of its
+words it shares; a span that only repeats the question's words (``span_not_in_question``) does not
+answer it either: that is what tells an answer from an "echo" sentence restating the question.
+Pure text and fast: regular expressions, ``ingest.dates``/``ingest.places``, and jieba POS tags
+(loaded once, lazily). Recall comes first: the scorer weighs spans, it does not trust them blindly.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from ingest.dates import find_dates
+from ingest.places import find_places
+from qa.answer_types import COUNTERS, CURRENCIES, MULTIPLIERS, _alt
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str  # exactly sentence[start:end]
+    kind: str
+
+
+@lru_cache(maxsize=1)
+def _posseg():
+    """jieba's POS tagger, loaded on first use (the dictionary takes about a second)."""
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    return jieba.posseg
+
+
+@lru_cache(maxsize=8192)
+def _tokens(text: str) -> tuple[tuple[str, str, int], ...]:
+    out, pos = [], 0
+    for pair in _posseg().cut(text):
+        out.append((pair.word, pair.flag, pos))
+        pos += len(pair.word)
+    return tuple(out)
+
+
+def jieba_tokens(text: str) -> list[tuple[str, str]]:
+    """(word, POS flag) pairs of ``text``; cached, since the answerer tags the same sentences often."""
+    return [(w, f) for w, f, _ in _tokens(text)]
+
+
+# --- numbers ----------------------------------------------------------------------------------------
+
+_ARABIC = r"\d+(?:[,，]\d{3})*(?:\.\d+)?"
+_CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
+_CN = rf"(?:[数几上](?=[十百千万亿])|[十百千万亿](?=[{_CN_DIGITS}]))?[{_CN_DIGITS}]+"
+_CN_NUM = rf"(?:{_CN}|半)"
+_NUM = rf"(?:{_ARABIC}|{_CN})"
+_TO = r"\s*(?:至|到|-|~|～|—|－|–)\s*"
+_APPROX = r"(?:大约|约|将近|接近|近|超过|超|逾|不足|不到|至少|最多|最高|高达|达|共计|共|累计|总计|合计)"
+_MORE = r"(?:余|多|来)"
+_MULT = _alt(MULTIPLIERS)
+_SYMBOL_UNITS = r"(?:℃|°C|°|km|kg|MW|GW|kW|mm|cm|m|t|GB|TB|万千瓦|亿千瓦时|千瓦时|度电)"
+
+_MONEY = re.compile(
+    rf"(?:{_APPROX}\s*)?{_NUM}(?:{_TO}{_NUM})?{_MORE}?(?:{_MULT})?{_MORE}?(?P<cur>{_alt(CURRENCIES)})(?!元素|首|旦|宵|年|月|老|帅)")
+_COUNT = re.compile(
+    rf"(?:{_APPROX}\s*)?(?P<num>{_NUM})(?:{_TO}{_NUM})?{_MORE}?(?P<mult>{_MULT})?{_MORE}?"
+    rf"(?P<unit>{_alt(COUNTERS)}|{_SYMBOL_UNITS})(?P<more>{_MORE}|以上|左右)?")
+_BARE = re.compile(rf"(?<![\d.])(?:{_APPROX}\s*)?{_ARABIC}(?:{_MULT})?(?![\d.])")
+_YEAR = re.compile(r"(?:(?:19|20)\d{2}|[〇零一二三四五六七八九]{4})\s*年")
+
+_PERCENT = re.compile(
+    rf"(?:{_APPROX}\s*)?(?:"
+    rf"{_ARABIC}\s*[%％‰]?(?:{_TO}{_ARABIC})?\s*[%％‰]"
+    rf"|百分之[{_CN_DIGITS}点\d.]+(?:{_TO}百分之[{_CN_DIGITS}点\d.]+)?"
+    rf"|(?:{_ARABIC}|{_CN})\s*个百分点"
+    rf"|(?:{_ARABIC}|{_CN})\s*个?基点"
+    rf"|(?:{_ARABIC}|[{_CN_DIGITS}]+)分之(?:{_ARABIC}|[{_CN_DIGITS}]+)"
+    rf"|(?<![\u4e00-\u9fff])[一二三四五六七八九十]成(?![为功员立本交长熟果就绩全])|(?<=[近约超逾达占有仅])[一二三四五六七八九十]成(?![为功员立本交长熟果就绩全])"
+    rf"|(?:{_ARABIC}|{_CN})\s*倍|翻(?:了)?(?:一|两|几)?番)")
+
+
+def _numbers(sentence: str, kind: str, unit: str | None) -> list[Span]:
+    if kind == "amount":
+        found = [Span(m.start(), m.end(), m.group(0), kind) for m in _MONEY.finditer(sentence)
+                 if unit is None or _currency(unit) == m.group("cur")]
+        return found
+    years = [(m.start(), m.end()) for m in _YEAR.finditer(sentence)] + [(d.start, d.end) for d in find_dates(sentence)]
+    money = [(m.start(), m.end()) for m in _MONEY.finditer(sentence)]
+    found = []
+    for m in _COUNT.finditer(sentence):
+        if _inside((m.start(), m.end()), years) or _inside((m.start(), m.end()), money):
+            continue
+        if _is_ordinal(sentence, m.start("num")):
+            continue
+        if unit is not None and not _unit_fits(unit, (m.group("mult") or "") + m.group("unit")):
+            continue
+        found.append(Span(m.start(), m.end(), m.group(0), kind))
+    if unit is None:
+        taken = [(s.start, s.end) for s in found] + years + money
+        for m in _BARE.finditer(sentence):
+            if not _overlaps((m.start(), m.end()), taken) and not _is_ordinal(sentence, m.start()):
+                found.append(Span(m.start(), m.end(), m.group(0), kind))
+    return sorted(found, key=lambda s: s.start)
+
+
+def _currency(unit: str) -> str:
+    for mult in sorted(MULTIPLIERS, key=len, reverse=True):
+        if unit.startswith(mult):
+            return unit[len(mult):]
+    return unit
+
+
+def _unit_fits(asked: str, found: str) -> bool:
+    """"多少人" is answered by 34人, 3万人, 300万人次; "多少个基点" by 25个(基点); "多少公里" by 4000公里."""
+    found = _currency(found) if found not in COUNTERS else found
+    return found.startswith(asked) or asked.startswith(found) or asked.endswith(found)
+
+
+def _is_ordinal(sentence: str, num_start: int) -> bool:
+    return sentence[max(0, num_start - 1):num_start] == "第"
+
+
+def _inside(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
+    return any(s <= span[0] and span[1] <= e for s, e in others)
+
+
+def _overlaps(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
+    return any(span[0] < e and s < span[1] for s, e in others)
+
+
+# --- dates, times, durations ----------------------------------------------------------------------
+
+_PART_OF_DAY = r"(?:凌晨|清晨|早上|早晨|上午|中午|午间|下午|傍晚|晚上|晚间|夜间|深夜|午夜|当晚|当天|白天|夜里|晚)"
+_CN_MONTH = r"(?:十[一二]?|[一二三四五六七八九])"
+_MONTH_EXTRA = r"(?:份|初|底|末|中旬|上旬|下旬|中)?"
+_DATE_EXTRA = re.compile(
+    rf"(?:(?:19|20)\d{{2}}|[〇零一二三四五六七八九]{{4}}|今|去|明|前)\s*年"
+    rf"(?:(?:上|下)半年|第?[一二三四1-4]季度|[初底末中]|(?:\d{{1,2}}|{_CN_MONTH})(?:{_TO}(?:\d{{1,2}}|{_CN_MONTH}))?月{_MONTH_EXTRA})?"
+    rf"|(?<![\d年])(?:\d{{1,2}}|{_CN_MONTH})(?:{_TO}(?:\d{{1,2}}|{_CN_MONTH}))?月{_MONTH_EXTRA}(?![\d一二三四五六七八九十日号])"
+    rf"|(?:上|下)半年|第[一二三四1-4]季度")
+_CLOCK = re.compile(
+    rf"(?:{_PART_OF_DAY}\s*)?(?:\d{{1,2}}[:：]\d{{2}}(?:[:：]\d{{2}})?(?:{_TO}\d{{1,2}}[:：]\d{{2}})?"
+    rf"|(?:\d{{1,2}}|[零一二两三四五六七八九十]{{1,3}})\s*(?:时(?![间期代候刻装尚事髦势])|点(?!建议|要求|意见|主张|措施|共识|看法|经验|原因|理由|想法|"
+    rf"希望|内容|做法|举措|任务|意义|启示|体会|收获|改变|问题|特点|优势|好处|要点|重点|原则|工作|需求|说明|声明))"
+    rf"(?:\s*(?:\d{{1,2}}|[一二三四五六七八九十]{{1,3}})\s*分|半|许|整|钟|左右)?)")
+_DURATION = re.compile(
+    rf"(?:(?:每隔|每|长达|历时|为期|持续|用时|耗时|前后|{_APPROX})\s*)?"
+    rf"(?P<num>{_NUM}|半)(?:{_TO}{_NUM})?{_MORE}?(?:个)?半?"
+    rf"(?P<unit>个?工作日|个?小时|个?月|年(?!级|龄|代|度|初|底|末|中|前|后|轻|间)|周(?!年|边|末|岁)|星期|天|日|分钟|秒钟?|昼夜|晚|宿|季度)"
+    rf"(?:半|多|余|以上|左右|之久|内|以内|之内)?")
+_DAY_CUE_BEFORE = re.compile(r"(?:近|连续|为期|历时|持续|长达|共|用时|耗时|每|累计|仅用|只用|达|满|过去|未来|前)\s*$")
+_DAY_CUE_AFTER = re.compile(r"(?:内|以内|之内|来|左右|之久|后)")
+
+
+def _dates(sentence: str, anchor: date | None) -> list[Span]:
+    spans = [(d.start, d.end) for d in find_dates(sentence, anchor)]
+    spans += [(m.start(), m.end()) for m in _DATE_EXTRA.finditer(sentence)]  # 2023年上半年, 7月份
+    spans = _merge(sorted(spans), sentence, r"\s*|\s*(?:至|到|-|—|~)\s*")
+    out = []
+    for s, e in spans:
+        tail = re.match(rf"\s*(?:{_PART_OF_DAY}|[（(]星期[一二三四五六日天][)）]|周[一二三四五六日])?", sentence[e:])
+        e += tail.end() if tail else 0
+        clock = _CLOCK.match(sentence, e)
+        if clock and clock.group(0).strip():
+            e = clock.end()
+        out.append(Span(s, e, sentence[s:e], "date"))
+    return out
+
+
+def _merge(spans: list[tuple[int, int]], sentence: str, gap: str) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for s, e in spans:
+        if out and (s <= out[-1][1] or re.fullmatch(gap, sentence[out[-1][1]:s])):
+            out[-1] = (out[-1][0], max(e, out[-1][1]))
+        else:
+            out.append((s, e))
+    return out
+
+
+def _times(sentence: str) -> list[Span]:
+    out = []
+    for m in _CLOCK.finditer(sentence):
+        text = m.group(0)
+        bare_cn = re.fullmatch(r"[零一二两三四五六七八九十]{1,3}\s*[时点]", text)
+        if bare_cn or not re.search(r"\d|[时点]", text):
+            continue  # "三点" alone is more often "three points" than three o'clock
+        out.append(Span(m.start(), m.end(), text, "time"))
+    return out
+
+
+def _durations(sentence: str) -> list[Span]:
+    dates = [(s.start, s.end) for s in _dates(sentence, None)]
+    out = []
+    for m in _DURATION.finditer(sentence):
+        num, unit = m.group("num"), m.group("unit")
+        if unit.startswith("年") and re.fullmatch(r"(?:19|20)\d{2}|[〇零一二三四五六七八九]{4}", num):
+            continue  # 2023年 is a year
+        if unit == "月" and sentence[m.start("unit") - 1:m.start("unit")] not in ("个", "半"):
+            continue  # 7月 is a month; 3个月 a duration
+        if unit == "日" and not (_DAY_CUE_BEFORE.search(sentence[:m.start()] + m.group(0)[:m.start("num") - m.start()])
+                                or _DAY_CUE_AFTER.match(sentence, m.end("unit"))):
+            continue  # 16日 is a day of the month unless a cue says it lasts
+        if _is_ordinal(sentence, m.start("num")) or _inside((m.start("num"), m.end("unit")), dates):
+            continue
+        out.append(Span(m.start(), m.end(), m.group(0), "duration"))
+    return out
+
+
+# --- names -----------------------------------------------------------------------------------------
+
+_PERSON_FLAGS = {"nr", "nrfg", "nrt"}
+_NAME_SEP = "·•・"
+_TITLED = re.compile(r"[\u4e00-\u9fff](?:女士|先生|某某?|老师|师傅|阿姨|大爷|大妈|同学)")
+ORG_ENDINGS = ("委员会", "协会", "学会", "联合会", "商会", "基金会", "工会", "理事会", "董事会", "国安会", "红十字会", "研究会",
+               "促进会", "联谊会", "总工会", "局", "委", "部", "厅", "办", "院", "中心", "公司", "集团", "银行", "大学", "学院",
+               "学校", "中学", "小学", "幼儿园", "研究所", "事务所", "交易所", "派出所", "医院", "政府", "法院", "检察院",
+               "党委", "分行", "支行", "署", "政协", "人大", "侨联", "妇联", "团委", "文联", "科协", "联盟", "基金", "平台",
+               "组织", "机构", "电视台", "电台", "报社", "日报", "晚报", "通讯社", "新闻社", "社", "海关", "部队", "实验室",
+               "俱乐部", "球队", "队", "团", "厂", "馆", "所", "站", "台", "军", "警方", "联社", "处", "集团公司", "股份")
+_ORG_END = re.compile(rf"(?:{_alt(ORG_ENDINGS)})$")
+_NOT_ORG = frozenset(("部分", "全部", "内部", "外部", "干部", "局部", "东部", "西部", "南部", "北部", "中部", "头部", "底部", "面部",
+                      "胸部", "腹部", "大部", "本部", "结局", "格局", "布局", "大局", "出局", "开局", "举办", "开办", "创办",
+                      "主办", "承办", "协办", "督办", "庭院", "剧院", "影院", "重心", "核心", "社", "团", "队", "处", "所",
+                      "站", "台", "院", "部", "局", "委", "办", "团队", "排队", "到处", "好处", "难处", "此处", "处处", "之处",
+                      "各处", "益处", "长处", "短处", "深处", "远处", "场所", "住所", "厕所", "所", "平台", "舞台", "后台",
+                      "前台", "阳台", "出台", "上台", "讲台", "车站", "网站", "基金", "机构", "组织", "冠军", "亚军",
+                      "季军", "大军", "参军", "将军", "全军", "股份", "展馆", "场馆", "宾馆", "一团", "社团", "军团",
+                      "乐团", "集团", "中心", "部队"))
+_ORG_BODY_FLAGS = {"ns", "nt", "nz", "n", "j", "nr", "nrt", "b", "vn", "an", "eng", "l", "s"}
+_PLACE_ENDINGS = re.compile(r"(?:省|市|县|区|镇|乡|村|街道|社区|景区|公园|广场|机场|车站|港|湾|岛|山|湖|河|江|礁|峡|海|州|洲|国|营|"
+                            r"大学|学院|体育馆|博物馆|会展中心|酒店|宾馆|大厦|小区|园区|基地)$")
+_TITLE = re.compile(r"《[^《》\n]{1,60}》")
+_QUOTED = re.compile(r"[“\"「『][^“”\"「」『』\n]{1,40}[”\"」』]")
+
+
+# Who acted is often a group or a role, not a name: 鉴定专家, 警方, 文旅部门, 电力工人.
+_ROLES = (r"专家|人才|人员|工人|警方|干部|代表|志愿者|官员|部门|医生|护士|教师|老师|学生|居民|村民|群众|网友|"
+          r"民众|记者|队员|选手|运动员|消防员|负责人|领导|主席|总统|总理|首相|部长|市长|省长|书记|大使|发言人|"
+          r"主任|局长|厅长|院长|校长|董事长|总经理|经理|创始人|主持人|导演|演员|作家|学者|教授|研究员|院士|"
+          r"法官|律师|警察|民警|士兵|军人|团队|家属|游客|乘客|市民|农民|商户|企业家")
+_ROLE_END = re.compile(rf"(?:{_ROLES})$")
+# "受助学生代表吉乐乐说": a name jieba does not know, between a role and a speech verb.
+_NAME_AFTER_ROLE = re.compile(rf"(?:{_ROLES})(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?=说|表示|介绍|称|指出|告诉|认为|坦言|透露|"
+                              r"强调|提出|回忆|感慨|笑着|一行|在|发言)")
+
+
+def _persons(sentence: str) -> list[Span]:
+    toks = _tokens(sentence)
+    spans: list[tuple[int, int]] = []
+    for i, (w, f, pos) in enumerate(toks):
+        if f in _PERSON_FLAGS and len(w) >= 2 or (f in _PERSON_FLAGS and _joined_name(toks, i)):
+            spans.append((pos, pos + len(w)))
+        elif f in ("n", "nr", "nt", "nz", "j") and _ROLE_END.search(w):
+            start = pos
+            if i > 0 and toks[i - 1][1] in ("n", "vn", "a", "b", "ns", "nz", "j", "an"):  # 电力|工人, 鉴定|专家
+                start = toks[i - 1][2]
+            spans.append((start, pos + len(w)))
+    spans += [(m.start(), m.end()) for m in _TITLED.finditer(sentence)]
+    spans += [m.span("name") for m in _NAME_AFTER_ROLE.finditer(sentence)]
+    merged = _merge(sorted(spans), sentence, rf"[{_NAME_SEP}]")
+    return [Span(s, e, sentence[s:e], "person") for s, e in merged]
+
+
+def _joined_name(toks, i: int) -> bool:
+    """"巴" in 约翰·巴·拉索: a one-character name part is kept when a name separator touches it."""
+    near = [toks[j][0] for j in (i - 1, i + 1) if 0 <= j < len(toks)]
+    return any(w in _NAME_SEP for w in near)
+
+
+def _orgs(sentence: str) -> list[Span]:
+    toks = _tokens(sentence)
+    spans: list[tuple[int, int]] = []
+    for i, (w, f, pos) in enumerate(toks):
+        generic = w in _GENERIC_ORG and i > 0 and toks[i - 1][1] in ("ns", "nt", "nz", "j", "n", "nr", "vn", "v")
+        is_end = f == "nt" or generic or (
+            bool(_ORG_END.search(w)) and w not in _NOT_ORG and f not in ("v", "d", "p", "c", "u", "r", "m", "q"))
+        if not is_end:
+            continue
+        j = i
+        if generic and toks[i - 1][1] == "v" and len(toks[i - 1][0]) == 2:  # 认证|中心
+            j -= 1
+        while j > 0 and i - j < 5 and toks[j - 1][1] in _ORG_BODY_FLAGS and toks[j - 1][0] not in _NOT_ORG_BODY:
+            j -= 1
+        start, end = toks[j][2], pos + len(w)
+        paren = re.match(r"[（(][A-Za-z]{2,10}[）)]", sentence[end:])  # （CNAS）
+        if paren:
+            end += paren.end()
+        if end - start >= 2:
+            spans.append((start, end))
+    return [Span(s, e, sentence[s:e], "org") for s, e in _merge(sorted(spans), sentence, "")]
+
+
+# A bare generic noun is an organisation only after a name: 鹏华|基金, 认证|中心, 公安|局.
+_GENERIC_ORG = frozenset(("局", "委", "部", "厅", "办", "院", "署", "团", "队", "社", "所", "基金", "银行", "集团", "公司",
+                          "中心", "平台", "机构", "组织", "部队", "协会", "学会", "医院", "大学", "学院"))
+_NOT_ORG_BODY = frozenset(("记者", "报道", "消息", "日前", "近日", "今天", "目前", "会议", "活动", "工作", "问题", "情况", "时间"))
+
+
+def _places(sentence: str) -> list[Span]:
+    spans = [(m.start, m.end) for m in find_places(sentence)]
+    for w, f, pos in _tokens(sentence):
+        if f == "ns" or (f in ("n", "nz", "nr", "nt", "j", "s") and len(w) >= 2 and _PLACE_ENDINGS.search(w)):
+            spans.append((pos, pos + len(w)))
+    merged = _merge(sorted(spans), sentence, "")
+    return [Span(s, e, sentence[s:e], "place") for s, e in merged]
+
+
+_VENUE_END = re.compile(r"(?:大学|学院|学校|中心|馆|政协|政府|医院|国务院|外交部|国防部)$")
+
+
+def _venues(sentence: str) -> list[Span]:
+    """Bodies that name a place: "在哪里召开" → 湖北省政协, "哪个国家指责" → 美国国务院."""
+    toks = _tokens(sentence)
+    nt = {(pos, pos + len(w)) for w, f, pos in toks if f == "nt"}
+    return [Span(o.start, o.end, o.text, "place") for o in _orgs(sentence)
+            if _VENUE_END.search(o.text) or (o.start, o.end) in nt]
+
+
+def _works(sentence: str) -> list[Span]:
+    return [Span(m.start(), m.end(), m.group(0), "work") for m in _TITLE.finditer(sentence)]
+
+
+# --- levels, definitions, lists ------------------------------------------------------------------
+
+_LEVEL = re.compile(
+    rf"(?:(?:排名|位列|位居|名列|排在|排|居)\s*)?第[\d{_CN_DIGITS}]+(?:名|位|级|等|档|大|届|轮|批|次|阶段)?"
+    rf"|(?:\d*A{{1,5}}|\d+|[ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]+|I{{1,3}}V?|IV|V|[一二三四五六七八九十]+|特|甲|乙|丙|丁|顶|最高|最低)\s*级(?!别|数|差)"
+    rf"|[一二三四五六七八九十特\d]等奖|[一二三特]等(?![待于到同])|[金银铜]奖|冠军|亚军|季军|榜首|首位|[一二三四五\d]星级?"
+    rf"|[一二三四五六七八九十\d]+档")
+_DEF_CUE = frozenset(("是", "为", "即", "系", "指", "称为", "被称为", "被认定为", "被评为", "成为", "定为", "列为", "就是",
+                      "乃是", "是指", "意为", "名为", "叫做", "叫作", "称作", "被誉为", "誉为", "被列为", "获评", "荣获", "获得"))
+_CLAUSE_END = re.compile(r"[，,。；;！!？?\n]")
+_ITEM = r"[^\s，,。；;：:、！!？?“”《》（）()]"
+_ENUM = re.compile(rf"{_ITEM}{{1,14}}(?:、{_ITEM}{{1,14}})+(?:(?:和|及|以及|与|或|或者){_ITEM}{{1,14}})?")
+_SHORT_LIST = re.compile(r"[\u4e00-\u9fff]{2,6}?[两三四五六七八九十](?:国|方|地|省|市|家|区|县)")
+_PAIR_GAP = r"\s*(?:和|与|及|以及|同|、|或)\s*"
+
+
+def _levels(sentence: str) -> list[Span]:
+    return [Span(m.start(), m.end(), m.group(0), "level") for m in _LEVEL.finditer(sentence)]
+
+
+def _definitions(sentence: str) -> list[Span]:
+    out: list[Span] = []
+    for w, _, pos in _tokens(sentence):
+        if w in _DEF_CUE:
+            start = pos + len(w)
+            end = _CLAUSE_END.search(sentence, start)
+            stop = end.start() if end else len(sentence)
+            text = sentence[start:stop].strip()
+            if 1 < len(text) <= 60:
+                lead = len(sentence[start:stop]) - len(sentence[start:stop].lstrip())
+                out.append(Span(start + lead, start + lead + len(text), text, "definition"))
+    for rx in (_QUOTED, _TITLE):
+        out += [Span(m.start(), m.end(), m.group(0), "definition") for m in rx.finditer(sentence)]
+    return sorted(set(out), key=lambda s: (s.start, s.end))
+
+
+def _lists(sentence: str) -> list[Span]:
+    spans: list[tuple[int, int]] = []
+    for m in _ENUM.finditer(sentence):
+        items = re.split(r"、|和|及|以及|与|或者|或", m.group(0))
+        longest_rest = max(len(x) for x in items[1:])
+        first = items[0]
+        cut = max(0, len(first) - (longest_rest + 2))  # "研究显示协作机器人、物流机器人" → the items only
+        spans.append((m.start() + cut, m.end()))
+    spans += [(m.start(), m.end()) for m in _SHORT_LIST.finditer(sentence)]
+    names = sorted({(s.start, s.end) for s in _orgs(sentence) + _places(sentence) + _persons(sentence)})
+    for (s1, e1), (s2, e2) in zip(names, names[1:], strict=False):  # "商务部和云南省人民政府"
+        if e1 <= s2 and re.fullmatch(_PAIR_GAP, sentence[e1:s2]):
+            spans.append((s1, e2))
+    merged = _merge(sorted(spans), sentence, "")
+    return [Span(s, e, sentence[s:e], "list") for s, e in merged]
+
+
+# --- entry points ----------------------------------------------------------------------------------
+
+_MODIFIER_FLAGS = {"n", "vn", "a", "an", "b", "nz", "ns", "nt", "nr", "nrt", "j", "l", "i", "v", "d", "m", "eng", "ng", "uj"}
+
+
+def _headed(sentence: str, head: str, kind: str) -> list[Span]:
+    """Phrases ending in the asked noun with a modifier before it: "什么原则" → 互利共赢原则,
+    "哪个段" → 磨万段. Up to four modifier words (one 的 inside), never across punctuation."""
+    toks = _tokens(sentence)
+    head_words = [w for w, _, _ in _tokens(head)]
+    last = head_words[-1] if head_words else head
+    out = []
+    for i, (w, _, pos) in enumerate(toks):
+        if w != last and not (len(last) == 1 and w.endswith(last)):
+            continue
+        j = i
+        while j > 0 and i - j < 4 and toks[j - 1][1] in _MODIFIER_FLAGS and toks[j - 1][0] not in ("是", "为", "有", "在"):
+            j -= 1
+        while j < i and toks[j][1] in ("uj", "d"):  # a phrase does not open with 的 or an adverb
+            j += 1
+        start, end = toks[j][2], pos + len(w)
+        if sentence[start:end] != head and end - start > len(last):
+            out.append(Span(start, end, sentence[start:end], kind))
+    return out
+
+
+_PARTICLES = re.compile(r"(?:了|着|过|为|成|到|出|给|的是|是|起)*")
+
+
+def _objects(sentence: str, focus: str, kind: str) -> list[Span]:
+    """What follows the asked verb: "亲自试驾了什么" → 试驾 → "多用途战斗装甲车" in "…亲自试驾了多用途战斗
+    装甲车。"; up to the clause end, at most 30 characters."""
+    words = [w for w, f, _ in _tokens(focus) if f.startswith("v") or f in ("p",)]
+    if not words or len(words[-1]) < 2:
+        return []
+    verb = words[-1]
+    out = []
+    for w, _, pos in _tokens(sentence):
+        if w != verb:
+            continue
+        start = pos + len(w)
+        start += _PARTICLES.match(sentence, start).end() - start
+        stop = _CLAUSE_END.search(sentence, start)
+        end = min(stop.start() if stop else len(sentence), start + 30)
+        if end - start >= 2:
+            out.append(Span(start, end, sentence[start:end], kind))
+    return out
+
+
+def find_asked(sentence: str, asked, anchor: date | None = None) -> list[Span]:
+    """``find_spans`` for an ``AskedType`` from ``qa.answer_types.classify``."""
+    return find_spans(sentence, asked.kind, asked.unit, anchor=anchor, head=asked.head, focus=asked.focus)
+
+
+def find_spans(sentence: str, kind: str, unit: str | None = None, anchor: date | None = None,
+               head: str | None = None, focus: str | None = None) -> list[Span]:
+    """Candidate answers of ``kind`` (an ``AskedType.kind``) in ``sentence``, by start. ``unit`` keeps
+    only counts or sums in that unit; ``anchor`` (the article's date) lets "16日" count as a date;
+    ``head`` (the asked noun, "原则") adds the phrases it heads for definition, list and open questions;
+    ``focus`` (the words before the question word) adds, for open questions, what follows its verb.
+    yesno questions, and open ones with neither, have no typed span: the result is empty."""
+    if not sentence:
+        return []
+    if kind in ("count", "amount"):
+        return _numbers(sentence, kind, unit)
+    extra = _headed(sentence, head, kind) if head and kind in ("definition", "list", "open") else []
+    if focus and kind == "open":
+        extra += _objects(sentence, focus, kind)
+    if extra and kind == "list":  # "母乳喂养咨询门诊或营养门诊": two phrases with one head are a list
+        pairs = [(a.start, b.end) for a, b in zip(extra, extra[1:], strict=False) if re.fullmatch(_PAIR_GAP, sentence[a.end:b.start])]
+        extra += [Span(s, e, sentence[s:e], kind) for s, e in pairs]
+    finders = {
+        "percent": lambda: [Span(m.start(), m.end(), m.group(0), "percent") for m in _PERCENT.finditer(sentence)],
+        "date": lambda: _dates(sentence, anchor),
+        "time": lambda: _times(sentence),
+        "duration": lambda: _durations(sentence),
+        "person": lambda: _persons(sentence),
+        "org": lambda: _orgs(sentence),
+        "place": lambda: _places(sentence) + _venues(sentence),
+        "work": lambda: _works(sentence),
+        "level": lambda: _levels(sentence),
+        "definition": lambda: _definitions(sentence),
+        "list": lambda: _lists(sentence),
+    }
+    finder = finders.get(kind)
+    found = (finder() if finder else []) + extra
+    return sorted(set(found), key=lambda sp: (sp.start, sp.end))
+
+
+_STRIP = re.compile(r"[\s《》“”\"「」『』（）()，,。、；;：:！!？?]")
+
+
+def span_not_in_question(span: Span, question_text: str) -> bool:
+    """False when the span only repeats the question ("2023年上半年" for "2023年上半年…增长了多少？"):
+    its text is in the question, or every word of it is. A sentence whose only span of the asked
+    type is such an echo restates the question; it does not answer it."""
+    text = _STRIP.sub("", span.text)
+    question = _STRIP.sub("", question_text)
+    if not text:
+        return False
+    if text in question:
+        return False
+    words = [(w, f) for w, f, _ in _tokens(text) if w.strip() and not _STRIP.fullmatch(w)]
+    return not all(w in question and (len(w) > 1 or f != "m") for w, f in words)
