@@ -57,6 +57,8 @@ def main() -> None:
     located: Counter[str] = Counter()
     covered: Counter[str] = Counter()
     spans_per_article: dict[str, list[int]] = defaultdict(list)
+    with_span: Counter[str] = Counter()  # sentences holding a span of the asked type: low = the type discriminates
+    sentences: Counter[str] = Counter()
     misses: list[str] = []
     for row in rows:
         asked = classify(row["q"])
@@ -73,6 +75,8 @@ def main() -> None:
             spans = [sp for sp in find_asked(sentence, asked, anchor=anchor)
                      if span_not_in_question(sp, row["q"])]
             n_spans += len(spans)
+            sentences[asked.kind] += 1
+            with_span[asked.kind] += bool(spans)
             golds = gold_hits(sentence, row["answer"])
             if not golds:
                 continue
@@ -90,14 +94,17 @@ def main() -> None:
 
     print(f"{len(rows)} questions, {sum(answerable.values())} answerable, {sum(located.values())} with the gold "
           "answer verbatim in one sentence of its article\n")
-    print(f"{'kind':<11}{'all':>5}{'answerable':>12}{'located':>9}{'covered':>9}{'rate':>8}{'spans/article':>15}")
+    print(f"{'kind':<11}{'all':>5}{'answerable':>12}{'located':>9}{'covered':>9}{'rate':>8}{'spans/article':>15}"
+          f"{'sentences with one':>20}")
     for kind in KINDS:
         if not kinds[kind]:
             continue
         rate = f"{covered[kind] / located[kind]:.0%}" if located[kind] and kind != "yesno" else "-"
         per = spans_per_article[kind]
         avg = f"{sum(per) / len(per):.1f}" if per else "-"
-        print(f"{kind:<11}{kinds[kind]:>5}{answerable[kind]:>12}{located[kind]:>9}{covered[kind]:>9}{rate:>8}{avg:>15}")
+        share = f"{with_span[kind] / sentences[kind]:.0%}" if sentences[kind] else "-"
+        print(f"{kind:<11}{kinds[kind]:>5}{answerable[kind]:>12}{located[kind]:>9}{covered[kind]:>9}{rate:>8}{avg:>15}"
+              f"{share:>20}")
     typed = [k for k in KINDS if k not in ("open", "yesno")]
     t_loc, t_cov = sum(located[k] for k in typed), sum(covered[k] for k in typed)
     print(f"\ntyped kinds: {t_cov}/{t_loc} located gold answers overlap a span of the asked type"

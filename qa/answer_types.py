@@ -114,8 +114,9 @@ RULES: list[TypeRule] = [
              "a place (哪里, 在哪, 哪个城市/省/国家); 哪些国家 is a list (several places)"),
     TypeRule("work_title", "work", _r(rf"{_WHICH}(?:部|本|首|个|份|篇|档|场)?{_WORK_NOUNS}|(?:书名|剧名|片名|名为什么|叫什么)"),
              "a title in 《…》: a film, book, programme or document"),
-    TypeRule("list_which", "list", _r(r"哪些|哪几|有哪|都有什么|包括什么|包含什么|包括哪|分别是|分别为|[两三四五六七八九十]+(?:个|项|类|种)?(?:是什么|有哪|分别)"),
-             "several things (哪些, 哪几, 哪两家): an enumeration answers"),
+    TypeRule("list_which", "list", _r(r"哪些|哪几|哪[两三四五六七八九十]+(?:个|家|位|项|所|座|种|类|名|国|条|方)?|有哪|都有什么|包括什么|包含什么|包括哪|分别是|分别为|[两三四五六七八九十]+(?:个|项|类|种)?(?:是什么|有哪|分别)"),
+             "several things (哪些, 哪几, 哪两家): an enumeration answers; after org and place, which take "
+             "one (哪个部门, 哪个城市)"),
     TypeRule("definition_what_is", "definition",
              _r(r"什么是|何为|何谓|指什么|指的是什么|是指什么|什么意思|什么叫|哪种|哪一种|哪类|哪一类|什么类型|什么样|什么种类|是什么"),
              "what something is or which kind (什么是, 哪种, 是什么): an apposition '是…/为…' answers"),

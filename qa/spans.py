@@ -176,7 +176,7 @@ def _dates(sentence: str, anchor: date | None) -> list[Span]:
 def _merge(spans: list[tuple[int, int]], sentence: str, gap: str) -> list[tuple[int, int]]:
     out: list[tuple[int, int]] = []
     for s, e in spans:
-        if out and (s <= out[-1][1] or re.fullmatch(gap, sentence[out[-1][1]:s])):
+        if out and (s < out[-1][1] or re.fullmatch(gap, sentence[out[-1][1]:s])):
             out[-1] = (out[-1][0], max(e, out[-1][1]))
         else:
             out.append((s, e))
@@ -298,7 +298,7 @@ def _orgs(sentence: str) -> list[Span]:
 
 # A bare generic noun is an organisation only after a name: 鹏华|基金, 认证|中心, 公安|局.
 _GENERIC_ORG = frozenset(("局", "委", "部", "厅", "办", "院", "署", "团", "队", "社", "所", "基金", "银行", "集团", "公司",
-                          "中心", "平台", "机构", "组织", "部队", "协会", "学会", "医院", "大学", "学院"))
+                          "中心", "平台", "机构", "组织", "部队", "协会", "学会", "医院", "大学", "学院", "分行", "支行"))
 _NOT_ORG_BODY = frozenset(("记者", "报道", "消息", "日前", "近日", "今天", "目前", "会议", "活动", "工作", "问题", "情况", "时间"))
 
 
@@ -375,8 +375,32 @@ def _lists(sentence: str) -> list[Span]:
     for (s1, e1), (s2, e2) in zip(names, names[1:], strict=False):  # "商务部和云南省人民政府"
         if e1 <= s2 and re.fullmatch(_PAIR_GAP, sentence[e1:s2]):
             spans.append((s1, e2))
+    spans += _noun_pairs(sentence)
     merged = _merge(sorted(spans), sentence, "")
     return [Span(s, e, sentence[s:e], "list") for s, e in merged]
+
+
+_NOUNISH = {"n", "ns", "nt", "nz", "nr", "j", "vn", "an", "eng", "l"}
+
+
+def _noun_pairs(sentence: str) -> list[tuple[int, int]]:
+    """Two noun phrases joined by 和/与/及/或 ("中国电力和认证中心", "猪肉与禽蛋"): a two-item list. The
+    right phrase may end in a noun after one verb-like word (认证|中心)."""
+    toks = _tokens(sentence)
+    out = []
+    for i, (w, _, _) in enumerate(toks):
+        if w not in ("和", "与", "及", "以及", "或", "或者") or i == 0 or i + 1 >= len(toks):
+            continue
+        j = i
+        while j > 0 and i - j < 3 and toks[j - 1][1] in _NOUNISH:
+            j -= 1
+        k = i + 1
+        while k < len(toks) and k - i <= 3 and (toks[k][1] in _NOUNISH or (toks[k][1] == "v" and k + 1 < len(toks)
+                                                                           and toks[k + 1][1] in _NOUNISH)):
+            k += 1
+        if j < i and k > i + 1 and toks[k - 1][1] in _NOUNISH:
+            out.append((toks[j][2], toks[k - 1][2] + len(toks[k - 1][0])))
+    return out
 
 
 # --- entry points ----------------------------------------------------------------------------------

@@ -1,0 +1,131 @@
+"""Each rule of qa.answer_types.RULES on a made-up news question, plus unit, focus and head."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.answer_types import KINDS, RULES, classify
+
+# rule name → a question only that rule (of the rules before it) should claim, and the kind it gives
+EXAMPLES = {
+    "percent_explicit": ("今年一季度新能源车销量占全部销量的百分之几？", "percent"),
+    "time_clock": ("发布会明天几点开始？", "time"),
+    "duration_howlong": ("跨江大桥的主体施工持续了多长时间？", "duration"),
+    "date_when": ("这座博物馆是哪一年建成开放的？", "date"),
+    "level_rank": ("该市空气质量在全省排名第几？", "level"),
+    "amount_unit": ("项目总投资多少亿元？", "amount"),
+    "count_unit": ("本次马拉松共有多少人参赛？", "count"),
+    "percent_rate": ("该省上半年的失业率是多少？", "percent"),
+    "percent_change": ("全市社会消费品零售总额同比增长了多少？", "percent"),
+    "amount_money_word": ("这幅古画的拍卖成交额是多少？", "amount"),
+    "count_howmany": ("新建的湿地公园占地多大？", "count"),
+    "org_by_whom_organised": ("本届国际茶文化节由谁主办？", "org"),
+    "person_who": ("谁为新落成的图书馆剪彩？", "person"),
+    "org_which": ("哪个部门负责受理市民的投诉？", "org"),
+    "place_where": ("第十届园艺博览会将在哪个城市举办？", "place"),
+    "work_title": ("开幕式上演出的是哪部舞剧？", "work"),
+    "list_which": ("首批入选的示范村有哪些？", "list"),
+    "definition_what_is": ("什么是“数字乡村”？", "definition"),
+    "definition_which_noun": ("两地将建立什么机制来共享防汛信息？", "definition"),
+    "yesno": ("暴雨期间地铁是否停运？", "yesno"),
+    "open_wh": ("为什么今年的荔枝上市时间提前了？", "open"),
+}
+
+
+def test_every_rule_has_an_example():
+    assert set(EXAMPLES) == {r.name for r in RULES}
+
+
+def test_every_rule_gives_a_known_kind_and_says_why():
+    for rule in RULES:
+        assert rule.kind in KINDS and rule.why
+
+
+@pytest.mark.parametrize("rule", list(EXAMPLES))
+def test_rule_claims_its_question(rule):
+    question, kind = EXAMPLES[rule]
+    asked = classify(question)
+    assert (asked.rule, asked.kind) == (rule, kind)
+
+
+def test_which_year_is_a_date_not_a_duration():
+    assert classify("地铁三号线预计哪一年通车？").kind == "date"
+
+
+def test_how_long_it_lasts_is_a_duration_even_when_it_says_time():
+    assert classify("这次科考的持续时间是多久？").kind == "duration"
+
+
+def test_which_department_is_an_organisation_and_which_province_a_place():
+    assert classify("哪个单位承建了这条隧道？").kind == "org"
+    assert classify("这种水果主要产自哪个省？").kind == "place"
+    assert classify("事故发生在哪里？").kind == "place"
+
+
+def test_which_ones_is_a_list_even_of_countries():
+    assert classify("哪些国家参加了联合演习？").kind == "list"
+    assert classify("由哪两家医院共同承担救治任务？").kind == "list"
+
+
+def test_in_which_respect_is_not_a_place():
+    assert classify("该县的乡村振兴成效体现在哪些方面？").kind != "place"
+
+
+def test_currency_unit_is_kept_with_its_multiplier():
+    asked = classify("该项目相比去年增加了多少亿元投资？")
+    assert (asked.kind, asked.unit) == ("amount", "亿元")
+
+
+def test_how_much_money_is_an_amount_in_yuan():
+    asked = classify("一张门票要多少钱？")
+    assert (asked.kind, asked.unit) == ("amount", "元")
+
+
+def test_counter_after_the_question_word_is_the_unit():
+    assert classify("比赛一共进行了几轮？").unit == "轮"
+    assert classify("共有多少人获救？").unit == "人"
+
+
+def test_number_of_people_in_the_focus_gives_the_unit():
+    asked = classify("受伤人数是多少？")
+    assert (asked.kind, asked.unit, asked.focus) == ("count", "人", "受伤人数")
+
+
+def test_of_two_number_words_the_last_is_asked():
+    asked = classify("方案围绕几个方面提出了多少条措施？")
+    assert (asked.kind, asked.unit) == ("count", "条")
+
+
+def test_percentage_points_are_a_percent_not_a_count():
+    assert classify("降幅比一季度收窄了多少个百分点？").kind == "percent"
+
+
+def test_change_with_a_unit_is_not_a_percent():
+    assert classify("游客人数比去年增加了多少人？").kind == "count"
+
+
+def test_focus_is_the_words_before_the_question_word():
+    assert classify("受伤人数是多少？").focus == "受伤人数"
+    assert classify("该省上半年的失业率是多少？").focus == "失业率"
+
+
+def test_focus_is_the_verb_after_a_question_word_that_opens_the_question():
+    assert classify("谁主持了会议？").focus == "主持"
+
+
+def test_head_is_the_noun_asked_for():
+    assert classify("双方应坚持什么原则？").head == "原则"
+    assert classify("是什么类型的车辆发生了侧翻？").head == "车辆"
+
+
+def test_what_with_a_verb_has_no_head_and_stays_open():
+    asked = classify("游客在景区里吃了什么？")
+    assert (asked.kind, asked.head) == ("open", "")
+
+
+def test_a_wh_question_ending_in_ma_is_still_a_wh_question():
+    assert classify("你知道谁获得了冠军吗？").kind == "person"
+
+
+def test_question_without_question_word_is_open():
+    assert classify("请介绍一下这次展会").kind == "open"

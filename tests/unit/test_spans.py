@@ -1,0 +1,178 @@
+"""Typed candidate spans in made-up news sentences, one test per kind of span, and the echo filter."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from qa.answer_types import classify
+from qa.spans import Span, find_asked, find_spans, span_not_in_question
+
+
+def texts(sentence: str, kind: str, **kw) -> list[str]:
+    spans = find_spans(sentence, kind, **kw)
+    for s in spans:
+        assert sentence[s.start:s.end] == s.text and s.kind == kind
+    return [s.text for s in spans]
+
+
+def test_counts_keep_their_counter_and_approximation():
+    found = texts("救援队连夜转移群众3200余人，搜救犬12只，另有近百名志愿者参与。", "count")
+    assert "3200余人" in found and "12只" in found and "近百名" in found
+
+
+def test_count_with_asked_unit_keeps_only_that_unit():
+    assert texts("当天发放口罩5000个，慰问老人86名。", "count", unit="名") == ["86名"]
+
+
+def test_chinese_numerals_and_wan_count_too():
+    assert "三万人次" in texts("长假期间景区共接待游客三万人次。", "count", unit="人")
+
+
+def test_counts_do_not_take_years_dates_or_ordinals():
+    found = texts("2023年7月5日，第3批队员共计40人出发。", "count")
+    assert found == ["共计40人"]
+
+
+def test_count_ranges_are_one_span():
+    assert "3至5个" in texts("每个社区设立3至5个临时安置点。", "count")
+
+
+def test_money_with_multiplier_and_currency():
+    found = texts("双方签约金额达120亿元，另获得外资1.5亿美元。", "amount")
+    assert found == ["达120亿元", "1.5亿美元"]
+
+
+def test_money_in_the_asked_currency_only():
+    assert texts("项目投资3亿元，吸引外资2000万美元。", "amount", unit="亿美元") == ["2000万美元"]
+
+
+def test_vague_money_counts():
+    assert "数百万欧元" in texts("该基金会向灾区捐赠了数百万欧元。", "amount")
+
+
+def test_percents_in_every_written_form():
+    found = texts("出口增长12.5%，占比百分之三十，利率下调25个基点，降幅收窄1.2个百分点，七成受访者满意，"
+                  "产量翻了一番，区间为3.5%-4%。", "percent")
+    for expected in ("12.5%", "百分之三十", "25个基点", "1.2个百分点", "七成", "翻了一番", "3.5%-4%"):
+        assert expected in found
+
+
+def test_cheng_inside_a_word_is_not_a_percent():
+    assert texts("该项目顺利完成并成为示范工程。", "percent") == []
+
+
+def test_dates_with_year_month_and_part_of_day():
+    found = texts("大桥于2021年10月8日上午合龙，预计2024年上半年通车，7月份试运行。", "date")
+    assert found == ["2021年10月8日上午", "2024年上半年", "7月份"]
+
+
+def test_day_only_date_needs_the_articles_date():
+    assert texts("15日，市政府召开发布会。", "date") == []
+    assert texts("15日，市政府召开发布会。", "date", anchor=date(2023, 6, 16)) == ["15日"]
+
+
+def test_clock_times_but_not_points_of_a_speech():
+    assert texts("列车于上午9:30发车，晚上8点半抵达。", "time") == ["上午9:30", "晚上8点半"]
+    assert texts("他就合作提出三点建议。", "time") == []
+
+
+def test_durations_and_their_ranges():
+    found = texts("修复工作历时约40天，预计还需一至两年，检测结果在3个工作日内反馈，连续7日无新增。", "duration")
+    for expected in ("40天", "一至两年", "3个工作日内", "7日"):
+        assert any(expected in f for f in found)
+
+
+def test_years_and_months_are_not_durations():
+    assert texts("2022年该市新建学校5所，7月开学。", "duration") == []
+
+
+def test_every_three_years_is_a_duration():
+    assert any("三年" in f for f in texts("论坛每三年举办一次。", "duration"))
+
+
+def test_persons_from_pos_tags_and_foreign_names_with_a_dot():
+    found = texts("市长王建国会见了来访的约翰·史密斯先生。", "person")
+    assert "王建国" in found and any("约翰" in f and "史密斯" in f for f in found)
+
+
+def test_roles_count_as_who_when_no_name_is_given():
+    assert any("专家" in f for f in texts("经鉴定专家评估，这件瓷器为清代真品。", "person"))
+
+
+def test_organisations_by_tag_and_by_ending():
+    found = texts("市文化和旅游局联合江南大学、华夏银行杭州分行举办活动。", "org")
+    assert any(f.endswith("文化和旅游局") or f.endswith("旅游局") for f in found)
+    assert "江南大学" in found and any(f.endswith("杭州分行") for f in found)
+
+
+def test_common_words_ending_like_organisations_are_not_organisations():
+    assert texts("大部分干部认为这一格局有利于社会发展。", "org") == []
+
+
+def test_places_from_tags_and_gazetteer():
+    found = texts("暴雨袭击了浙江省温州市和叙利亚北部地区。", "place")
+    assert any("温州" in f for f in found) and any("叙利亚" in f for f in found)
+
+
+def test_titles_in_book_brackets():
+    assert texts("剧团演出了《茶馆》和《雷雨》。", "work") == ["《茶馆》", "《雷雨》"]
+
+
+def test_levels_grades_ranks_and_prizes():
+    found = texts("气象台发布暴雨Ⅱ级预警，应急响应提升至二级，该校获一等奖，排名第一名。", "level")
+    for expected in ("Ⅱ级", "二级", "一等奖", "排名第一名"):
+        assert expected in found
+
+
+def test_definition_is_what_follows_is():
+    found = texts("本次活动的主题是“绿色出行，低碳生活”。", "definition")
+    assert any("绿色出行" in f for f in found)
+
+
+def test_definition_by_the_asked_noun_with_its_modifier():
+    found = texts("双方一致同意坚持互利共赢原则。", "definition", head="原则")
+    assert any(f.endswith("互利共赢原则") for f in found)
+
+
+def test_enumerations_with_dunhao_and_he():
+    found = texts("展会吸引了服装、家电、食品和汽车等行业企业。", "list")
+    assert any("服装、家电、食品和汽车" in f for f in found)
+
+
+def test_two_named_bodies_joined_by_he_are_a_list():
+    assert "商务部和云南省人民政府" in "".join(texts("博览会由商务部和云南省人民政府共同主办。", "list"))
+
+
+def test_abbreviated_lists_of_countries():
+    assert any("中俄蒙三国" in f for f in texts("中俄蒙三国签署了合作协议。", "list"))
+
+
+def test_object_of_the_asked_verb_for_open_questions():
+    asked = classify("该镇今年建成了什么？")
+    found = [s.text for s in find_asked("该镇今年建成了一座污水处理厂。", asked)]
+    assert any("污水处理厂" in f for f in found)
+
+
+def test_yesno_has_no_span():
+    assert find_spans("地铁今日正常运营。", "yesno") == []
+
+
+def test_empty_sentence_has_no_span():
+    assert find_spans("", "count") == []
+
+
+def test_span_repeating_the_question_is_an_echo():
+    question = "2023年上半年该市地区生产总值增长了多少？"
+    sentence = "2023年上半年，该市地区生产总值同比增长5.6%。"
+    dates = find_spans(sentence, "date")
+    assert dates and not span_not_in_question(dates[0], question)
+    percents = find_spans(sentence, "percent")
+    assert percents and span_not_in_question(percents[0], question)
+
+
+def test_span_whose_words_all_appear_in_the_question_is_an_echo():
+    assert not span_not_in_question(Span(0, 4, "暴雨预警", "definition"), "气象台发布了什么预警？暴雨")
+
+
+def test_a_number_the_question_does_not_hold_is_no_echo():
+    assert span_not_in_question(Span(0, 3, "12人", "count"), "事故造成多少人受伤？")
