@@ -16,10 +16,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ingest.chunk import split_sentences  # noqa: E402
-from ingest.dates import parse_published  # noqa: E402
 from qa.answer_types import KINDS, classify  # noqa: E402
 from qa.spans import find_asked, span_not_in_question  # noqa: E402
+from zhtext.dates import parse_published  # noqa: E402
+from zhtext.sentences import split_sentences  # noqa: E402
 
 DEV = Path(__file__).resolve().parent.parent.parent / "shared" / "eval" / "crud_questeval_dev"
 _QUOTES = "“”\"《》「」『』"

@@ -12,6 +12,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from zhtext.pos import pos_tags
+from zhtext.vocabulary import COUNTERS, CURRENCIES, MULTIPLIERS, longest_first
+
 KINDS = ("count", "amount", "percent", "date", "time", "duration", "person", "org", "place", "work", "level",
          "list", "definition", "yesno", "open")
 
@@ -35,21 +38,7 @@ class TypeRule:
 
 
 # Currencies and the counters news counts things in; longest first so 美元 wins over 元, 人次 over 人.
-CURRENCIES = ("人民币", "美元", "欧元", "英镑", "日元", "港元", "港币", "澳元", "韩元", "卢布", "卢比", "法郎", "美金",
-              "加元", "新元", "泰铢", "元", "块")
-MULTIPLIERS = ("万亿", "千亿", "百亿", "十亿", "亿", "千万", "百万", "十万", "万", "千", "百")
-COUNTERS = ("平方公里", "平方米", "立方米", "公里", "千米", "公顷", "人次", "架次", "万人", "个百分点", "个", "人", "名",
-            "位", "家", "所", "座", "条", "项", "份", "株", "件", "起", "次", "场", "届", "轮", "批", "辆", "架", "艘",
-            "只", "头", "种", "类", "户", "套", "台", "部", "篇", "本", "岁", "吨", "米", "亩", "斤", "公斤", "千克",
-            "瓦", "千瓦", "度", "张", "间", "栋", "幢", "层", "颗", "枚", "支", "把", "例", "处", "段", "组", "队",
-            "国", "省", "市", "县", "村", "款", "门", "册", "集", "期", "倍", "票", "席", "针", "剂", "箱", "包", "袋")
-
-
-def _alt(words) -> str:
-    return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
-
-
-_MONEY_UNIT = rf"(?:{_alt(MULTIPLIERS)})?(?:{_alt(CURRENCIES)})"
+_MONEY_UNIT = rf"(?:{longest_first(MULTIPLIERS)})?(?:{longest_first(CURRENCIES)})"
 _HOW_MANY = r"(?:多少|几)"
 _CHANGE = r"(?:增长|下降|上涨|下跌|提高|降低|减少|增加|回落|上升|收窄|扩大|缩小|提升|下滑|增|降|涨|跌)"
 _MONEY_WORDS = (r"(?:金额|价格|价值|价钱|收入|利润|营业额|营收|估价|售价|票价|成本|投资额|销售额|成交额|余额|费用|工资|薪资|资金|"
@@ -89,7 +78,7 @@ RULES: list[TypeRule] = [
              "a grade or place in a ranking; before counts, since 第几/几级 hold 几"),
     TypeRule("amount_unit", "amount", _r(rf"{_HOW_MANY}(?:个)?(?P<unit>{_MONEY_UNIT})|多少钱|几块钱|什么价位"),
              "a sum in a named currency (多少亿元, 多少美元, 多少钱); before counts, since it holds 多少"),
-    TypeRule("count_unit", "count", _r(rf"{_HOW_MANY}(?P<unit>{_alt(COUNTERS)})"),
+    TypeRule("count_unit", "count", _r(rf"{_HOW_MANY}(?P<unit>{longest_first(COUNTERS)})"),
              "a count with its counter (多少人, 几轮, 多少公里): the counter tells which number answers"),
     TypeRule("percent_rate", "percent", _r(rf"{_PERCENT_WORDS}[^，,。？?]{{0,8}}(?:多少|几|多高)|(?:多少|几)的?{_PERCENT_WORDS}"),
              "a rate or share (增速, 占比, 利率, 出口税): the answer is a percent even without 百分之"),
@@ -208,8 +197,4 @@ def _cut(text: str) -> list[str]:
 
 
 def _tags(text: str) -> list[tuple[str, str]]:
-    if not text:
-        return []
-    from qa.spans import jieba_tokens  # lazily: qa.spans imports this module's tables
-
-    return jieba_tokens(text)
+    return pos_tags(text) if text else []

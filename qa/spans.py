@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
-from ingest.dates import find_dates
-from ingest.places import find_places
-from qa.answer_types import COUNTERS, CURRENCIES, MULTIPLIERS, _alt
+from zhtext.dates import find_dates
+from zhtext.places import find_places
+from zhtext.pos import pos_tokens
+from zhtext.vocabulary import COUNTERS, CURRENCIES, MULTIPLIERS, longest_first
 
 
 @dataclass(frozen=True)
@@ -26,31 +26,6 @@ class Span:
     end: int
     text: str  # exactly sentence[start:end]
     kind: str
-
-
-@lru_cache(maxsize=1)
-def _posseg():
-    """jieba's POS tagger, loaded on first use (the dictionary takes about a second)."""
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(60)
-    jieba.initialize()
-    return jieba.posseg
-
-
-@lru_cache(maxsize=8192)
-def _tokens(text: str) -> tuple[tuple[str, str, int], ...]:
-    out, pos = [], 0
-    for pair in _posseg().cut(text):
-        out.append((pair.word, pair.flag, pos))
-        pos += len(pair.word)
-    return tuple(out)
-
-
-def jieba_tokens(text: str) -> list[tuple[str, str]]:
-    """(word, POS flag) pairs of ``text``; cached, since the answerer tags the same sentences often."""
-    return [(w, f) for w, f, _ in _tokens(text)]
 
 
 # --- numbers ----------------------------------------------------------------------------------------
@@ -63,14 +38,14 @@ _NUM = rf"(?:{_ARABIC}|{_CN})"
 _TO = r"\s*(?:至|到|-|~|～|—|－|–)\s*"
 _APPROX = r"(?:大约|约|将近|接近|近|超过|超|逾|不足|不到|至少|最多|最高|高达|达|共计|共|累计|总计|合计)"
 _MORE = r"(?:余|多|来)"
-_MULT = _alt(MULTIPLIERS)
+_MULT = longest_first(MULTIPLIERS)
 _SYMBOL_UNITS = r"(?:℃|°C|°|km|kg|MW|GW|kW|mm|cm|m|t|GB|TB|万千瓦|亿千瓦时|千瓦时|度电)"
 
 _MONEY = re.compile(
-    rf"(?:{_APPROX}\s*)?{_NUM}(?:{_TO}{_NUM})?{_MORE}?(?:{_MULT})?{_MORE}?(?P<cur>{_alt(CURRENCIES)})(?!元素|首|旦|宵|年|月|老|帅)")
+    rf"(?:{_APPROX}\s*)?{_NUM}(?:{_TO}{_NUM})?{_MORE}?(?:{_MULT})?{_MORE}?(?P<cur>{longest_first(CURRENCIES)})(?!元素|首|旦|宵|年|月|老|帅)")
 _COUNT = re.compile(
     rf"(?:{_APPROX}\s*)?(?P<num>{_NUM})(?:{_TO}{_NUM})?{_MORE}?(?P<mult>{_MULT})?{_MORE}?"
-    rf"(?P<unit>{_alt(COUNTERS)}|{_SYMBOL_UNITS})(?P<more>{_MORE}|以上|左右)?")
+    rf"(?P<unit>{longest_first(COUNTERS)}|{_SYMBOL_UNITS})(?P<more>{_MORE}|以上|左右)?")
 _BARE = re.compile(rf"(?<![\d.])(?:{_APPROX}\s*)?{_ARABIC}(?:{_MULT})?(?![\d.])")
 _YEAR = re.compile(r"(?:(?:19|20)\d{2}|[〇零一二三四五六七八九]{4})\s*年")
 
@@ -223,7 +198,7 @@ ORG_ENDINGS = ("委员会", "协会", "学会", "联合会", "商会", "基金�
                "党委", "分行", "支行", "署", "政协", "人大", "侨联", "妇联", "团委", "文联", "科协", "联盟", "基金", "平台",
                "组织", "机构", "电视台", "电台", "报社", "日报", "晚报", "通讯社", "新闻社", "社", "海关", "部队", "实验室",
                "俱乐部", "球队", "队", "团", "厂", "馆", "所", "站", "台", "军", "警方", "联社", "处", "集团公司", "股份")
-_ORG_END = re.compile(rf"(?:{_alt(ORG_ENDINGS)})$")
+_ORG_END = re.compile(rf"(?:{longest_first(ORG_ENDINGS)})$")
 _NOT_ORG = frozenset(("部分", "全部", "内部", "外部", "干部", "局部", "东部", "西部", "南部", "北部", "中部", "头部", "底部", "面部",
                       "胸部", "腹部", "大部", "本部", "结局", "格局", "布局", "大局", "出局", "开局", "举办", "开办", "创办",
                       "主办", "承办", "协办", "督办", "庭院", "剧院", "影院", "重心", "核心", "社", "团", "队", "处", "所",
@@ -251,7 +226,7 @@ _NAME_AFTER_ROLE = re.compile(rf"(?:{_ROLES})(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?
 
 
 def _persons(sentence: str) -> list[Span]:
-    toks = _tokens(sentence)
+    toks = pos_tokens(sentence)
     spans: list[tuple[int, int]] = []
     for i, (w, f, pos) in enumerate(toks):
         if f in _PERSON_FLAGS and len(w) >= 2 or (f in _PERSON_FLAGS and _joined_name(toks, i)):
@@ -274,7 +249,7 @@ def _joined_name(toks, i: int) -> bool:
 
 
 def _orgs(sentence: str) -> list[Span]:
-    toks = _tokens(sentence)
+    toks = pos_tokens(sentence)
     spans: list[tuple[int, int]] = []
     for i, (w, f, pos) in enumerate(toks):
         generic = w in _GENERIC_ORG and i > 0 and toks[i - 1][1] in ("ns", "nt", "nz", "j", "n", "nr", "vn", "v")
@@ -304,7 +279,7 @@ _NOT_ORG_BODY = frozenset(("记者", "报道", "消息", "日前", "近日", "�
 
 def _places(sentence: str) -> list[Span]:
     spans = [(m.start, m.end) for m in find_places(sentence)]
-    for w, f, pos in _tokens(sentence):
+    for w, f, pos in pos_tokens(sentence):
         if f == "ns" or (f in ("n", "nz", "nr", "nt", "j", "s") and len(w) >= 2 and _PLACE_ENDINGS.search(w)):
             spans.append((pos, pos + len(w)))
     merged = _merge(sorted(spans), sentence, "")
@@ -316,7 +291,7 @@ _VENUE_END = re.compile(r"(?:大学|学院|学校|中心|馆|政协|政府|医�
 
 def _venues(sentence: str) -> list[Span]:
     """Bodies that name a place: "在哪里召开" → 湖北省政协, "哪个国家指责" → 美国国务院."""
-    toks = _tokens(sentence)
+    toks = pos_tokens(sentence)
     nt = {(pos, pos + len(w)) for w, f, pos in toks if f == "nt"}
     return [Span(o.start, o.end, o.text, "place") for o in _orgs(sentence)
             if _VENUE_END.search(o.text) or (o.start, o.end) in nt]
@@ -348,7 +323,7 @@ def _levels(sentence: str) -> list[Span]:
 
 def _definitions(sentence: str) -> list[Span]:
     out: list[Span] = []
-    for w, _, pos in _tokens(sentence):
+    for w, _, pos in pos_tokens(sentence):
         if w in _DEF_CUE:
             start = pos + len(w)
             end = _CLAUSE_END.search(sentence, start)
@@ -386,7 +361,7 @@ _NOUNISH = {"n", "ns", "nt", "nz", "nr", "j", "vn", "an", "eng", "l"}
 def _noun_pairs(sentence: str) -> list[tuple[int, int]]:
     """Two noun phrases joined by 和/与/及/或 ("中国电力和认证中心", "猪肉与禽蛋"): a two-item list. The
     right phrase may end in a noun after one verb-like word (认证|中心)."""
-    toks = _tokens(sentence)
+    toks = pos_tokens(sentence)
     out = []
     for i, (w, _, _) in enumerate(toks):
         if w not in ("和", "与", "及", "以及", "或", "或者") or i == 0 or i + 1 >= len(toks):
@@ -411,8 +386,8 @@ _MODIFIER_FLAGS = {"n", "vn", "a", "an", "b", "nz", "ns", "nt", "nr", "nrt", "j"
 def _headed(sentence: str, head: str, kind: str) -> list[Span]:
     """Phrases ending in the asked noun with a modifier before it: "什么原则" → 互利共赢原则,
     "哪个段" → 磨万段. Up to four modifier words (one 的 inside), never across punctuation."""
-    toks = _tokens(sentence)
-    head_words = [w for w, _, _ in _tokens(head)]
+    toks = pos_tokens(sentence)
+    head_words = [w for w, _, _ in pos_tokens(head)]
     last = head_words[-1] if head_words else head
     out = []
     for i, (w, _, pos) in enumerate(toks):
@@ -435,12 +410,12 @@ _PARTICLES = re.compile(r"(?:了|着|过|为|成|到|出|给|的是|是|起)*")
 def _objects(sentence: str, focus: str, kind: str) -> list[Span]:
     """What follows the asked verb: "亲自试驾了什么" → 试驾 → "多用途战斗装甲车" in "…亲自试驾了多用途战斗
     装甲车。"; up to the clause end, at most 30 characters."""
-    words = [w for w, f, _ in _tokens(focus) if f.startswith("v") or f in ("p",)]
+    words = [w for w, f, _ in pos_tokens(focus) if f.startswith("v") or f in ("p",)]
     if not words or len(words[-1]) < 2:
         return []
     verb = words[-1]
     out = []
-    for w, _, pos in _tokens(sentence):
+    for w, _, pos in pos_tokens(sentence):
         if w != verb:
             continue
         start = pos + len(w)
@@ -505,5 +480,5 @@ def span_not_in_question(span: Span, question_text: str) -> bool:
         return False
     if text in question:
         return False
-    words = [(w, f) for w, f, _ in _tokens(text) if w.strip() and not _STRIP.fullmatch(w)]
+    words = [(w, f) for w, f, _ in pos_tokens(text) if w.strip() and not _STRIP.fullmatch(w)]
     return not all(w in question and (len(w) > 1 or f != "m") for w, f in words)

@@ -7,6 +7,8 @@ tuples keep their order: an alternation tries the longer unit first (人次 befo
 
 from __future__ import annotations
 
+import re
+
 # Measures a question about reported figures can name; the answer sentence should speak of them.
 MEASURES = ("新增", "确诊", "无症状", "阳性", "感染者", "次密接", "密接", "累计", "本土", "本地", "境外输入",
             "核酸", "出院", "治愈", "死亡", "隔离", "采样", "检测", "排查")
@@ -68,6 +70,22 @@ ASKING_WORDS = ("截至", "截止", "多少", "几号", "几点", "哪一?天", 
 STOPWORDS = frozenset("的 了 和 是 在 有 与 及 等 也 都 就 而 或 被 把 对 从 为 以 之 其 这 那 个 吗 呢 吧 啊 "
                       "多少 几 什么 哪些 哪里 哪 谁 怎么 怎样 如何 是否 有没有 请问 一下 一共 共 总共 "
                       "。 ， 、 ？ ! ? , .".split())
+
+
+# Currencies, multipliers and counter words a figure in the news carries ("3.5亿美元", "12万人次", "5个百分点").
+CURRENCIES = ("人民币", "美元", "欧元", "英镑", "日元", "港元", "港币", "澳元", "韩元", "卢布", "卢比", "法郎", "美金",
+              "加元", "新元", "泰铢", "元", "块")
+MULTIPLIERS = ("万亿", "千亿", "百亿", "十亿", "亿", "千万", "百万", "十万", "万", "千", "百")
+COUNTERS = ("平方公里", "平方米", "立方米", "公里", "千米", "公顷", "人次", "架次", "万人", "个百分点", "个", "人", "名",
+            "位", "家", "所", "座", "条", "项", "份", "株", "件", "起", "次", "场", "届", "轮", "批", "辆", "架", "艘",
+            "只", "头", "种", "类", "户", "套", "台", "部", "篇", "本", "岁", "吨", "米", "亩", "斤", "公斤", "千克",
+            "瓦", "千瓦", "度", "张", "间", "栋", "幢", "层", "颗", "枚", "支", "把", "例", "处", "段", "组", "队",
+            "国", "省", "市", "县", "村", "款", "门", "册", "集", "期", "倍", "票", "席", "针", "剂", "箱", "包", "袋")
+
+
+def longest_first(words) -> str:
+    """A regex alternation of plain ``words`` (escaped), longest first, so 万亿 is tried before 万."""
+    return "|".join(sorted(map(re.escape, words), key=len, reverse=True))
 
 
 def alternation(words: tuple[str, ...]) -> str:

@@ -1,0 +1,34 @@
+"""Part-of-speech tags from jieba (nr person, ns place, nt organisation…), loaded once, cached per text.
+
+The answer-type classifier and the span finder both tag the same short texts many times a question.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+
+@lru_cache(maxsize=1)
+def _posseg():
+    """jieba's POS tagger, loaded on first use (the dictionary takes about a second)."""
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    return jieba.posseg
+
+
+@lru_cache(maxsize=8192)
+def pos_tokens(text: str) -> tuple[tuple[str, str, int], ...]:
+    """(word, POS flag, offset) for every word of ``text``."""
+    out, pos = [], 0
+    for pair in _posseg().cut(text):
+        out.append((pair.word, pair.flag, pos))
+        pos += len(pair.word)
+    return tuple(out)
+
+
+def pos_tags(text: str) -> list[tuple[str, str]]:
+    """(word, POS flag) pairs of ``text``."""
+    return [(w, f) for w, f, _ in pos_tokens(text)]
