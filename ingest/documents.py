@@ -17,7 +17,7 @@ import zipfile
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 from ingest.dates import parse_published
 
@@ -42,11 +42,13 @@ JUNK_TITLES = (
     (re.compile(r"\.(?:docx?|pdf|wps|txt)$", re.I), "a file name, not a headline"),
     (re.compile(r"^(?:untitled|无标题|新建\s*\S*文档|文档\s*\d*|document\s*\d*)$", re.I),
      "an editor's placeholder for a document nobody named"),
+    (re.compile(r"^\((?:anonymous|unspecified)\)$"), "ReportLab's placeholder when the writer set no title"),
 )
 
-# Metadata dates that are not the article's: (date, why).
+# Metadata timestamps that are not the article's: (timestamp, why).
 JUNK_DATES = (
-    (date(2013, 12, 23), "python-docx's default template carries this creation date into every file it makes"),
+    (datetime(2013, 12, 23, 23, 15, tzinfo=UTC),
+     "python-docx's default template carries this creation time into every file it makes"),
 )
 
 # Lines of a PDF page that are not article text: (pattern, why).
@@ -229,9 +231,10 @@ def real_title(value: str | None) -> str | None:
 
 
 def real_date(value) -> date | None:
-    """A metadata date, unless it is a known template's (JUNK_DATES)."""
-    day = parse_published(value)
-    return None if day is None or any(day == junk for junk, _ in JUNK_DATES) else day
+    """A metadata date, unless it is a known template's timestamp (JUNK_DATES)."""
+    if any(value == junk for junk, _ in JUNK_DATES):
+        return None
+    return parse_published(value)
 
 
 @contextmanager
