@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from ingest.dates import parse_published
+from zhtext.dates import parse_published
 
 
 class DocumentError(ValueError):

@@ -30,8 +30,8 @@ from ingest.documents import (
 from ingest.load import EXTENSIONS, LoadError, load_file
 from ingest.pipeline import ingest_paths
 from ingest.prepare import prepare
-from newsqa.store import open_store
 from newsqa.uploads import UPLOAD_TYPES, stage
+from storage.store import open_store
 
 TITLE = "南昌市举行新冠肺炎疫情防控第二十四场新闻发布会"
 PARAS = [
