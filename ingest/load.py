@@ -1,8 +1,8 @@
 """Files → RawArticles: find files, detect encoding, sniff the shape, parse front matter / HTML / text / JSONL.
 
-One file may hold one article (.md/.txt/.html) or many (.jsonl, and the one-article-per-line
-``[ 2023-07-28 16：40 ] ，正文：…`` dumps of crud_news). Bad files raise ``LoadError`` with a
-reason; the caller reports it and goes on.
+One file may hold one article (.md/.txt/.html; .pdf/.docx through ingest.documents) or many (.jsonl,
+and the one-article-per-line ``[ 2023-07-28 16：40 ] ，正文：…`` dumps of crud_news). Bad files raise
+``LoadError`` with a reason; the caller reports it and goes on.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -22,11 +22,12 @@ import yaml
 
 from core.records import RawArticle
 from ingest.clean import clean_lines, source_from_dropped
+from ingest.documents import READERS, DocumentError, DocumentText
 from ingest.encoding import DecodeError, decode
 from ingest.html_text import html_to_text, looks_like_html, tidy
 from zhtext.dates import find_dates, parse_published
 
-EXTENSIONS = {".md", ".markdown", ".txt", ".html", ".htm", ".jsonl", ".ndjson"}
+EXTENSIONS = {".md", ".markdown", ".txt", ".html", ".htm", ".jsonl", ".ndjson", *READERS}
 FORMATS = ("auto", "frontmatter", "html", "text", "jsonl", "lines")
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_ARTICLE_CHARS = 200_000  # longer than any news article: a dump or a broken page, not one story
@@ -228,14 +229,20 @@ def sniff(path: Path, text: str) -> str:
 
 
 def load_file(path: Path, fmt: str = "auto", data: bytes | None = None) -> tuple[list[RawArticle], list[str]]:
-    """Parse one file. Returns (articles, per-record problems); raises LoadError when nothing is usable."""
-    text = to_text(read_bytes(path) if data is None else data)
-    shape = sniff(path, text) if fmt == "auto" else fmt
-    parser = {"frontmatter": _parse_frontmatter, "html": _parse_html, "text": _parse_text,
-              "jsonl": _parse_jsonl, "lines": _parse_lines}.get(shape)
-    if parser is None:
-        raise LoadError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    articles, problems = parser(str(path), text)
+    """Parse one file. Returns (articles, per-record problems); raises LoadError when nothing is usable.
+    A .pdf or .docx is read by its extension whatever ``fmt`` says: it is a binary, not text of a shape."""
+    data = read_bytes(path) if data is None else data
+    reader = READERS.get(path.suffix.lower())
+    if reader is not None:
+        articles, problems = _parse_document(str(path), reader, data)
+    else:
+        text = to_text(data)
+        shape = sniff(path, text) if fmt == "auto" else fmt
+        parser = {"frontmatter": _parse_frontmatter, "html": _parse_html, "text": _parse_text,
+                  "jsonl": _parse_jsonl, "lines": _parse_lines}.get(shape)
+        if parser is None:
+            raise LoadError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+        articles, problems = parser(str(path), text)
     articles = [a for a in articles if a.body.strip()]
     long = [a for a in articles if len(a.body) > MAX_ARTICLE_CHARS]
     if long:
@@ -273,6 +280,25 @@ def _parse_frontmatter(path: str, text: str) -> tuple[list[RawArticle], list[str
                        categories=[str(c) for c in cats if c])], []
 
 
+def _parse_document(path: str, reader: Callable[[bytes], DocumentText], data: bytes) -> tuple[list[RawArticle], list[str]]:
+    """A PDF or Word file read as a scraped page: its paragraphs go through the same title, date-line
+    and boilerplate rules. Its properties' title wins over the first line (which is dropped when it
+    repeats it); a labelled date line (发布日期：…) wins over the properties' creation date, which is
+    when the file was made (an export, a copy), and that wins over the first full date in the text."""
+    try:
+        doc = reader(data)
+    except DocumentError as err:
+        raise LoadError(str(err)) from None
+    paragraphs = doc.paragraphs
+    if doc.title and paragraphs and " ".join(paragraphs[0].split()) == doc.title:
+        paragraphs = paragraphs[1:]
+    body = tidy("\n".join(paragraphs))
+    [article], _ = _parse_page(path, body, doc.title)
+    if doc.published and _labelled_date(body) is None:
+        article.published = doc.published
+    return [article], doc.warnings
+
+
 def _parse_html(path: str, text: str) -> tuple[list[RawArticle], list[str]]:
     body, title = html_to_text(text)
     return _parse_page(path, body, title)
@@ -284,13 +310,7 @@ def _parse_text(path: str, text: str) -> tuple[list[RawArticle], list[str]]:
 
 def _parse_page(path: str, body: str, title: str | None) -> tuple[list[RawArticle], list[str]]:
     """A scraped page: title = first meaningful line, date from a 发布日期 line or the first full date."""
-    published = None
-    for para in body.split("\n\n")[:15]:
-        m = _DATE_LINE.match(para.strip())
-        if m:
-            published = parse_published(m.group(1).strip())
-            if published:
-                break
+    published = _labelled_date(body)
     body, dropped = clean_lines(body)
     paras = body.split("\n\n")
     if title is None and paras and _is_heading(paras[0]):
@@ -299,6 +319,15 @@ def _parse_page(path: str, body: str, title: str | None) -> tuple[list[RawArticl
     if published is None:
         published = _first_full_date(body)
     return [RawArticle(path, body, title=title, published=published, source=source_from_dropped(dropped))], []
+
+
+def _labelled_date(body: str) -> date | None:
+    """The date of a 发布日期/发布时间 line among the first paragraphs."""
+    for para in body.split("\n\n")[:15]:
+        m = _DATE_LINE.match(para.strip())
+        if m and (published := parse_published(m.group(1).strip())):
+            return published
+    return None
 
 
 def _is_heading(line: str) -> bool:

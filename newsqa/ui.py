@@ -16,6 +16,7 @@ from newsqa import render
 from newsqa.labels import t
 from newsqa.service import Service
 from newsqa.ui_assets import FONTS, LANG_JS, VIEWER_JS
+from newsqa.uploads import UPLOAD_TYPES
 from qa.engine import history_questions
 
 EXAMPLES = [
@@ -25,7 +26,6 @@ EXAMPLES = [
     "南昌7月20日新增多少例？",
     "How many new cases did Nanchang report on July 16?",
 ]
-UPLOAD_TYPES = [".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".ndjson", ".zip"]
 STREAM_STEPS = 24  # an answer is revealed in this many steps…
 STREAM_DELAY = 0.025  # …this many seconds apart
 

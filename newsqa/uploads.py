@@ -25,6 +25,9 @@ from typing import BinaryIO
 from core.records import FileError
 from ingest.load import EXTENSIONS
 
+# What the upload widget offers: every file type ingest reads, and zip archives of them.
+UPLOAD_TYPES = [*sorted(EXTENSIONS), ".zip"]
+
 
 @dataclass(frozen=True)
 class Limits:
@@ -79,7 +82,8 @@ def stage(files: Iterable[tuple[str, Path | BinaryIO]], dest: Path, limits: Limi
                 out.rejected.append(FileError(display, f"file too large (limit {limits.upload_bytes // 2**20} MB)"))
                 continue
         try:
-            if display.lower().endswith(".zip") or zipfile.is_zipfile(tmp_path):
+            # a .docx is a zip package too: only a file that is no article type of its own is unpacked
+            if display.lower().endswith(".zip") or (not accepted(display) and zipfile.is_zipfile(tmp_path)):
                 _unzip(display, tmp_path, dest, limits, budget, out)
             elif not accepted(display):
                 out.rejected.append(FileError(display, _unsupported()))

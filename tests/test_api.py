@@ -202,10 +202,10 @@ def test_upload_ingests_a_new_article_then_skips_it_unchanged(url):
 
 
 def test_upload_reports_unsupported_and_unreadable_files(url):
-    status, report = upload(url, [("report.pdf", b"%PDF-1.4 binary"), ("empty.txt", b"   \n")])
+    status, report = upload(url, [("report.pptx", b"PK\x03\x04 binary"), ("empty.txt", b"   \n")])
     assert status == 200
     failed = {f["path"]: f["error"] for f in report["failed"]}
-    assert "unsupported file type" in failed["report.pdf"]
+    assert "unsupported file type" in failed["report.pptx"]
     assert "empty.txt" in failed and report["articles"] == 0
 
 

@@ -110,7 +110,7 @@ def test_discover_walks_directories_globs_and_survives_symlink_loops(tmp_path):
     (tmp_path / "a" / "b").mkdir(parents=True)
     (tmp_path / "a" / "x.txt").write_text("一。", encoding="utf-8")
     (tmp_path / "a" / "b" / "y.md").write_text("二。", encoding="utf-8")
-    (tmp_path / "a" / "b" / "skip.pdf").write_bytes(b"%PDF")
+    (tmp_path / "a" / "b" / "skip.pptx").write_bytes(b"%PDF")
     (tmp_path / "a" / "b" / "loop").symlink_to(tmp_path / "a")
     files, problems = discover([str(tmp_path / "a")])
     assert sorted(f.name for f in files) == ["x.txt", "y.md"]
