@@ -10,7 +10,16 @@ from tests.conftest import ROOT
 from zhtext.normalise import canon, normalise
 from zhtext.sentences import split_sentences
 from zhtext.tokens import tokenize
-from zhtext.vocabulary import ASKED_UNITS, COUNT_UNITS, FIGURE_UNITS, GLOSSARY, MEASURES, SPECIFIC, STOPWORDS, alternation
+from zhtext.vocabulary import (
+    ASKED_UNITS,
+    COUNT_UNITS,
+    FIGURE_UNITS,
+    GLOSSARY,
+    MEASURES,
+    SPECIFIC,
+    STOPWORDS,
+    alternation,
+)
 
 
 def test_normalise_reads_traditional_full_width_and_chinese_numerals():
