@@ -233,6 +233,28 @@ class NewsStore:
                           metadatas=[{"status": "done", "sha": sha, "articles": len(doc_ids),
                                       "size": size, "mtime": mtime}])
 
+    def put_sealed_texts(self, ids: list[str], vectors, texts: list[str], chunk_metas: list[dict],
+                         record_metas: list[dict]) -> None:
+        """One-chunk articles written outside ingest (the LangChain VectorStore face): each chunk first,
+        then the record that seals it, then the marker moves, as for an ingested file."""
+        self.chunks.upsert(ids=ids, embeddings=vectors, documents=texts, metadatas=chunk_metas)
+        self.articles.upsert(ids=ids, embeddings=[DUMMY] * len(ids), documents=texts, metadatas=record_metas)
+        self.bump_version()
+
+    def remove_texts(self, ids: list[str]) -> None:
+        """Undo ``put_sealed_texts``: the record first, so readers stop serving the chunk at once."""
+        self.articles.delete(ids=ids)
+        self.chunks.delete(ids=ids)
+        self.bump_version()
+
+    def chunk_metadatas(self, ids: list[str]) -> dict[str, dict]:
+        got = self.chunks.get(ids=ids, include=["metadatas"])
+        return {i: m or {} for i, m in zip(got["ids"], got["metadatas"], strict=True)}
+
+    def record_metadatas(self, doc_ids: list[str]) -> dict[str, dict]:
+        got = self.articles.get(ids=doc_ids, include=["metadatas"])
+        return {i: m or {} for i, m in zip(got["ids"], got["metadatas"], strict=True)}
+
     def repair(self) -> int:
         """Undo what a killed run left half done. Returns the number of files repaired."""
         pending = self.files.get(where={"status": "pending"}, include=["metadatas", "documents"])

@@ -15,11 +15,11 @@ from langchain_tests.integration_tests import (
 )
 from langchain_tests.unit_tests import EmbeddingsUnitTests
 
-from newsqa.embedder import NewsEmbeddings
-from newsqa.langchain_store import NewsVectorStore
-from newsqa.store import open_store
+from embedding.embedder import NewsEmbeddings
 from qa.chain import NewsRetriever
 from qa.engine import Engine
+from storage.langchain_store import NewsVectorStore
+from storage.store import open_store
 from tests.conftest import SEED
 from tests.storecheck import check_consistent
 

@@ -26,8 +26,8 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 from langchain_core.vectorstores import VectorStore
 
-from newsqa.settings import Settings
-from newsqa.store import DUMMY, Store, open_store
+from core.settings import Settings
+from storage.store import NewsStore, open_store
 
 VIA = "langchain"  # the article records this adapter writes, and so may rewrite or delete
 RESERVED = {"doc_id": "it links a chunk to its article record; the adapter sets it to the chunk's id"}
@@ -36,7 +36,7 @@ RESERVED = {"doc_id": "it links a chunk to its article record; the adapter sets 
 class NewsVectorStore(VectorStore):
     """``store``'s chunk collection, searched with ``embedding`` (our embedder, or any LangChain one)."""
 
-    def __init__(self, store: Store, embedding: Embeddings):
+    def __init__(self, store: NewsStore, embedding: Embeddings):
         self.store = store
         self.embedding = embedding
 
@@ -72,18 +72,14 @@ class NewsVectorStore(VectorStore):
         if clash:
             raise ValueError(f"metadata key {clash[0]!r} is reserved by newsqa ({RESERVED[clash[0]]}); rename it")
         self._refuse_ingested(ids)
-        old = self.store.chunks.get(ids=ids, include=["metadatas"])
-        stale = {i: set(m or {}) for i, m in zip(old["ids"], old["metadatas"], strict=True)}
+        stale = {i: set(m) for i, m in self.store.chunk_metadatas(ids).items()}
         chunk_meta = []
         for i, meta in zip(ids, metadatas, strict=True):
             fresh = {**meta, "doc_id": i}
             # Chroma merges metadata on upsert; None drops a key the new version no longer has
             chunk_meta.append({**dict.fromkeys(stale.get(i, set()) - fresh.keys()), **fresh})
-        self.store.chunks.upsert(ids=ids, embeddings=self.embedding.embed_documents(texts), documents=texts,
-                                 metadatas=chunk_meta)
-        self.store.articles.upsert(ids=ids, embeddings=[DUMMY] * len(ids), documents=texts,
-                                   metadatas=[{"n_chunks": 1, "chars": len(t), "via": VIA} for t in texts])
-        self.store.bump_version()
+        self.store.put_sealed_texts(ids, self.embedding.embed_documents(texts), texts, chunk_meta,
+                                    [{"n_chunks": 1, "chars": len(t), "via": VIA} for t in texts])
         return ids
 
     def delete(self, ids: list[str] | None = None, **kwargs: Any) -> bool:
@@ -95,15 +91,12 @@ class NewsVectorStore(VectorStore):
         if not ids:
             return True
         self._refuse_ingested(ids)
-        self.store.articles.delete(ids=ids)  # the record first: readers stop serving the chunk at once
-        self.store.chunks.delete(ids=ids)
-        self.store.bump_version()
+        self.store.remove_texts(ids)
         return True
 
     def get_by_ids(self, ids: Sequence[str], /) -> list[Document]:
-        got = self.store.chunks.get(ids=list(ids), include=["documents", "metadatas"])
-        rows = list(zip(got["ids"], got["documents"], got["metadatas"], strict=True))
-        sealed = self._sealed([m["doc_id"] for _, _, m in rows])
+        rows = self.store.chunks_by_id(list(ids))
+        sealed = self.store.sealed(m["doc_id"] for _, _, m in rows)
         return [_document(i, text, meta) for i, text, meta in rows if meta["doc_id"] in sealed]
 
     def similarity_search(self, query: str, k: int = 4, filter: dict | None = None,
@@ -124,30 +117,20 @@ class NewsVectorStore(VectorStore):
 
     def _nearest(self, vector: list[float], k: int, where: dict | None) -> list[tuple[Document, float]]:
         """Ask Chroma for more until ``k`` sealed chunks are found or the collection runs out."""
-        total = self.store.chunks.count()
+        total = self.store.chunk_count()
         n = k
         while True:
-            res = self.store.chunks.query(query_embeddings=[vector], n_results=min(n, total) or 1, where=where,
-                                          include=["documents", "metadatas", "distances"])
-            rows = list(zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0],
-                            strict=True))
-            sealed = self._sealed([m["doc_id"] for _, _, m, _ in rows])
+            rows = self.store.query(vector, n=min(n, total) or 1, where=where)
+            sealed = self.store.sealed(m["doc_id"] for _, _, m, _ in rows)
             hits = [(_document(i, text, meta), dist) for i, text, meta, dist in rows if meta["doc_id"] in sealed]
             if len(hits) >= k or len(rows) < n or n >= total:
                 return hits[:k]
             n *= 2
 
-    def _sealed(self, doc_ids: list[str]) -> set[str]:
-        doc_ids = list(dict.fromkeys(doc_ids))
-        return set(self.store.articles.get(ids=doc_ids, include=[])["ids"]) if doc_ids else set()
-
     def _refuse_ingested(self, ids: list[str]) -> None:
         """Ingested articles are their file records' to change (see the module docstring)."""
-        chunks = self.store.chunks.get(ids=ids, include=["metadatas"])
-        records = self.store.articles.get(ids=ids, include=["metadatas"])
-        owned = [i for i, m in zip(chunks["ids"], chunks["metadatas"], strict=True) if m.get("doc_id") != i]
-        owned += [i for i, m in zip(records["ids"], records["metadatas"], strict=True)
-                  if (m or {}).get("via") != VIA]
+        owned = [i for i, m in self.store.chunk_metadatas(ids).items() if m.get("doc_id") != i]
+        owned += [i for i, m in self.store.record_metadatas(ids).items() if m.get("via") != VIA]
         if owned:
             raise ValueError(f"{sorted(set(owned))[:5]} belong to articles that newsqa ingest stored; change "
                              "them through their files (edit or remove the file, then run newsqa ingest "
