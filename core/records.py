@@ -102,6 +102,9 @@ class Answer:
     abstained: bool
     citations: list[Citation] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
+    short_answer: str | None = None  # the span that answers ("约350人"), verbatim from citation 1
+    answer_type: str = ""  # what the question asked for (qa.answer_types: count, person, place, …)
+    evidence: float = 0.0  # the best candidate's score, which the refusal threshold is compared against
 
     def to_dict(self) -> dict:
         return asdict(self)
