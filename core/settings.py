@@ -6,6 +6,7 @@ Every field reads an env var ``NEWSQA_<FIELD>`` and may be overridden by CLI fla
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -38,10 +39,36 @@ class Settings:
     llm_api_key: str | None = None
     allow_upload: bool = True
     max_question_chars: int = 2000
+    host: str = "127.0.0.1"  # where `newsqa serve` listens; beyond loopback without api_key, uploads are off
+    api_key: str | None = None  # one key or several separated by commas; set, /api/* and /v1/* need it
+    max_upload_mb: int = 100  # one upload request, zip archives counted as what they unpack to
+    max_upload_files: int = 1000  # files in one upload request, each article file inside a zip counted
+    rate_limit: int = 0  # questions per minute per client on /api/ask and /v1/chat/completions; 0 = no limit
 
     def __post_init__(self) -> None:
         for key in ("store", "models"):  # accept str paths from Python callers
             object.__setattr__(self, key, Path(getattr(self, key)).expanduser())
+        if self.api_key is not None and not self.api_keys:
+            raise ValueError("NEWSQA_API_KEY holds no key; give one key, or several separated by commas, "
+                             "or unset it")
+        for key, least in (("max_upload_mb", 1), ("max_upload_files", 1), ("rate_limit", 0)):
+            if getattr(self, key) < least:
+                raise ValueError(f"NEWSQA_{key.upper()}={getattr(self, key)}: expected {least} or more")
+
+    @property
+    def api_keys(self) -> tuple[str, ...]:
+        """The accepted API keys (NEWSQA_API_KEY split on commas); empty when no key is needed."""
+        return tuple(k.strip() for k in (self.api_key or "").split(",") if k.strip())
+
+    @property
+    def exposed(self) -> bool:
+        """Listening beyond this machine (0.0.0.0, a LAN address, a host name other than localhost)."""
+        return not is_loopback(self.host)
+
+    @property
+    def uploads_locked(self) -> bool:
+        """Uploads would let anyone on the network write to the store: off until an API key guards them."""
+        return self.exposed and not self.api_keys
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides) -> Settings:
@@ -57,6 +84,17 @@ class Settings:
 
     def with_(self, **changes) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def is_loopback(host: str) -> bool:
+    """True for 127.x.x.x, ::1 and localhost: only this machine can connect."""
+    name = host.strip().strip("[]").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False  # another host name: it may resolve to any interface
 
 
 def _coerce(name: str, raw: str, default):
