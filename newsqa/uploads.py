@@ -2,10 +2,14 @@
 
 Uploads are kept (under ``<store>/uploads/<content hash>/``) rather than thrown away after
 ingest: the store's file records point at them, so ``newsqa ingest --prune`` keeps their
-articles and re-sending the same file is reported as unchanged. Zip archives are unpacked
-member by member with limits that do not trust the archive's own size fields, and with no
-path taken from the archive: members with absolute or ``..`` paths, links and nested archives
-are refused, and the rest are stored under a safe basename.
+articles and re-sending the same file is reported as unchanged.
+
+A zip archive is first judged by its directory alone, before anything is unpacked: one with an
+absolute or ``..`` path, one that unpacks to more than the upload limit, or one with a member
+that expands absurdly (a zip bomb) is refused as a whole. The rest is unpacked member by
+member with limits that do not trust the archive's own size fields, and with no path taken
+from the archive: links and nested archives are refused, and the rest are stored under a
+safe basename.
 """
 
 from __future__ import annotations
@@ -28,14 +32,36 @@ from ingest.load import EXTENSIONS
 # What the upload widget offers: every file type ingest reads, and zip archives of them.
 UPLOAD_TYPES = [*sorted(EXTENSIONS), ".zip"]
 
+MB = 2**20
+
 
 @dataclass(frozen=True)
 class Limits:
-    file_bytes: int = 50 * 1024 * 1024  # one article file (matches ingest.load.MAX_FILE_BYTES)
-    upload_bytes: int = 200 * 1024 * 1024  # one uploaded file or archive
-    total_bytes: int = 500 * 1024 * 1024  # everything unpacked from one request
-    members: int = 10_000  # files taken from one archive
-    files: int = 1_000  # files in one request
+    """What one upload may amount to; ``from_settings`` takes NEWSQA_MAX_UPLOAD_MB and NEWSQA_MAX_UPLOAD_FILES."""
+
+    file_bytes: int = 50 * MB  # one article file (matches ingest.load.MAX_FILE_BYTES)
+    upload_bytes: int = 100 * MB  # one request as sent, and so any one file or archive in it
+    total_bytes: int = 100 * MB  # everything in one request once archives are unpacked
+    members: int = 1_000  # article files taken from one archive
+    files: int = 1_000  # files in one request, counting the article files inside archives
+    # A zip bomb: a member that expands more than max_ratio times. Chinese news text deflates 2-4x, so
+    # 100x is no article; members under ratio_floor_bytes are too small to matter whatever their ratio.
+    max_ratio: int = 100
+    ratio_floor_bytes: int = 64 * 1024
+
+    @classmethod
+    def from_settings(cls, settings) -> Limits:
+        size, count = settings.max_upload_mb * MB, settings.max_upload_files
+        return cls(file_bytes=min(cls.file_bytes, size), upload_bytes=size, total_bytes=size, members=count,
+                   files=count)
+
+
+class UploadRefused(ValueError):
+    """The upload as a whole is refused before anything of it is stored (HTTP 400)."""
+
+
+class UploadTooBig(UploadRefused):
+    """Past a size or count limit, or a zip bomb (HTTP 413)."""
 
 
 @dataclass
@@ -63,6 +89,83 @@ def accepted(name: str) -> bool:
     return PurePosixPath(name.lower()).suffix in EXTENSIONS
 
 
+def _parts(name: str) -> tuple[str, ...]:
+    return PurePosixPath(name.replace("\\", "/")).parts
+
+
+def _unsafe_path(parts: tuple[str, ...]) -> bool:
+    """Absolute (/x, C:x) or climbing out (..): unpacked as named, it would land outside the folder."""
+    return ".." in parts or parts[0] == "/" or ":" in parts[0]
+
+
+def _skipped(parts: tuple[str, ...]) -> bool:
+    return any(p.startswith(".") or p == "__MACOSX" for p in parts)  # hidden files and macOS resource forks
+
+
+def is_archive(name: str, src: Path | BinaryIO) -> bool:
+    """A zip to unpack: a .zip, or a zip under another name. A .docx is a zip package too, but an
+    article type of its own: only a file that is no article type is unpacked."""
+    return name.lower().endswith(".zip") or (not accepted(name) and zipfile.is_zipfile(src))
+
+
+def inspect_zip(zf: zipfile.ZipFile, limits: Limits) -> tuple[int, int]:
+    """(article files it would yield, bytes it says it unpacks to), from the archive's directory alone;
+    raises UploadRefused for a path outside the archive, UploadTooBig for a bomb or too much."""
+    articles = size = 0
+    for info in zf.infolist():
+        parts = _parts(info.filename)
+        if info.is_dir() or not parts:
+            continue
+        if _unsafe_path(parts):
+            raise UploadRefused(f"the archive has a member '{info.filename}' with an absolute or '..' path, which "
+                                "would land outside the upload folder; nothing of it was unpacked — zip the "
+                                "articles with relative paths")
+        size += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > limits.ratio_floor_bytes and ratio > limits.max_ratio:
+            raise UploadTooBig(f"the archive's member '{info.filename}' expands {ratio:.0f} times "
+                               f"({info.compress_size} bytes to {info.file_size // MB} MB; the limit is "
+                               f"{limits.max_ratio} times), which no news article does: it looks like a zip "
+                               "bomb and nothing of it was unpacked")
+        if not _skipped(parts) and accepted(info.filename):
+            articles += 1
+    if size > limits.total_bytes:
+        raise UploadTooBig(f"the archive unpacks to {size / MB:.1f} MB; the limit is {limits.total_bytes // MB} MB "
+                           "(NEWSQA_MAX_UPLOAD_MB); nothing of it was unpacked — split it into smaller archives")
+    if articles > limits.members:
+        raise UploadTooBig(f"the archive holds {articles} article files; the limit is {limits.members} "
+                           "(NEWSQA_MAX_UPLOAD_FILES); split it into smaller archives")
+    return articles, size
+
+
+def preflight(files: Iterable[tuple[str, BinaryIO]], limits: Limits = Limits()) -> None:
+    """Judge a whole request before staging any of it: count and size with archives unpacked (by their
+    directories), and each archive's paths and ratios. Unreadable zips are left to ``stage`` to report."""
+    count = size = 0
+    for name, src in files:
+        src.seek(0, 2)
+        sent = src.tell()
+        src.seek(0)
+        try:
+            if is_archive(str(name or ""), src):
+                src.seek(0)
+                with zipfile.ZipFile(src) as zf:
+                    articles, unpacked = inspect_zip(zf, limits)
+                count, size = count + articles, size + unpacked
+            else:
+                count, size = count + 1, size + sent
+        except zipfile.BadZipFile:
+            count, size = count + 1, size + sent
+        finally:
+            src.seek(0)
+    if count > limits.files:
+        raise UploadTooBig(f"the upload holds {count} files (counting those inside archives); the limit is "
+                           f"{limits.files} (NEWSQA_MAX_UPLOAD_FILES); send them in several requests")
+    if size > limits.total_bytes:
+        raise UploadTooBig(f"the upload unpacks to {size / MB:.1f} MB; the limit is {limits.total_bytes // MB} MB "
+                           "(NEWSQA_MAX_UPLOAD_MB); send it in several requests")
+
+
 def stage(files: Iterable[tuple[str, Path | BinaryIO]], dest: Path, limits: Limits = Limits()) -> Staged:
     """Copy uploads (and the members of uploaded zips) into ``dest``; refuse what is unsafe or too big."""
     out = Staged()
@@ -82,8 +185,7 @@ def stage(files: Iterable[tuple[str, Path | BinaryIO]], dest: Path, limits: Limi
                 out.rejected.append(FileError(display, f"file too large (limit {limits.upload_bytes // 2**20} MB)"))
                 continue
         try:
-            # a .docx is a zip package too: only a file that is no article type of its own is unpacked
-            if display.lower().endswith(".zip") or (not accepted(display) and zipfile.is_zipfile(tmp_path)):
+            if is_archive(display, tmp_path):
                 _unzip(display, tmp_path, dest, limits, budget, out)
             elif not accepted(display):
                 out.rejected.append(FileError(display, _unsupported()))
@@ -145,16 +247,17 @@ def _unzip(display: str, archive: Path, dest: Path, limits: Limits, budget: list
         return
     taken = 0
     with zf:
+        try:
+            inspect_zip(zf, limits)
+        except UploadRefused as err:
+            out.rejected.append(FileError(display, str(err)))
+            return
         for info in zf.infolist():
             label = f"{display}:{info.filename}"
-            parts = PurePosixPath(info.filename.replace("\\", "/")).parts
-            if info.is_dir() or not parts:
+            parts = _parts(info.filename)
+            if info.is_dir() or not parts or _skipped(parts):
                 continue
-            if ".." in parts or parts[0] == "/" or ":" in parts[0]:
-                out.rejected.append(FileError(label, "unsafe path in the archive (absolute or with ..)"))
-            elif any(p.startswith(".") or p == "__MACOSX" for p in parts):
-                continue  # hidden files and macOS resource forks
-            elif stat.S_ISLNK(info.external_attr >> 16):
+            if stat.S_ISLNK(info.external_attr >> 16):
                 out.rejected.append(FileError(label, "symbolic links are not unpacked"))
             elif info.flag_bits & 0x1:
                 out.rejected.append(FileError(label, "encrypted zip members are not supported"))
