@@ -5,20 +5,29 @@ says whose fault it is: 400 body is not JSON, 422 a field is missing or of the w
 413 the question is longer than ``max_question_chars`` (NEWSQA_MAX_QUESTION_CHARS, default
 2000) or an upload is too large, 403 uploads are off, 404 no such article, 503 the Chroma server
 (NEWSQA_CHROMA_URL) stopped answering — the message says how to start it again.
+
+With NEWSQA_API_KEY set, every /api/* and /v1/* request but ``GET /api/health`` needs
+``Authorization: Bearer KEY`` (401 ``invalid_api_key`` otherwise); with NEWSQA_RATE_LIMIT set,
+/api/ask and /v1/chat/completions answer 429 with ``Retry-After`` past that many per minute.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+from collections.abc import Sequence
 from typing import Any, Literal
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
+from core.settings import Settings
 from newsqa import openai_compat
+from newsqa.ratelimit import RateLimiter
 from newsqa.service import Service, UploadDisabled
-from newsqa.uploads import Limits
+from newsqa.uploads import Limits, UploadRefused, UploadTooBig, preflight
 from storage.store import StoreUnavailable
 
 History = list[StrictStr | list[StrictStr | None] | dict[str, Any]]
@@ -47,14 +56,85 @@ class ChatRequest(BaseModel):
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, message: str, param: str | None = None, kind: str = "invalid_request_error"):
+    def __init__(self, status: int, message: str, param: str | None = None, kind: str = "invalid_request_error",
+                 headers: dict[str, str] | None = None):
         super().__init__(message)
-        self.status, self.message, self.param, self.kind = status, message, param, kind
+        self.status, self.message, self.param, self.kind, self.headers = status, message, param, kind, headers
 
 
 def error_response(status: int, message: str, param: str | None = None,
-                   kind: str = "invalid_request_error") -> JSONResponse:
-    return JSONResponse({"error": {"message": message, "type": kind, "param": param}}, status_code=status)
+                   kind: str = "invalid_request_error", headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": {"message": message, "type": kind, "param": param}}, status_code=status,
+                        headers=headers)
+
+
+# -- API keys -------------------------------------------------------------------------------------
+
+OPEN_PATHS = frozenset({("GET", "/api/health"), ("HEAD", "/api/health")})  # load balancers probe it keyless
+GUARDED_PREFIXES = ("/api", "/v1")
+
+
+def key_matches(sent: str | bytes | None, keys: Sequence[str]) -> bool:
+    """Whether ``sent`` is one of ``keys``, compared in constant time against every key (no early exit)."""
+    if sent is None or not keys:
+        return False
+    given = sent.encode("utf-8") if isinstance(sent, str) else sent
+    found = False
+    for key in keys:
+        found |= hmac.compare_digest(given, key.encode("utf-8"))
+    return found
+
+
+def bearer(headers: Sequence[tuple[bytes, bytes]]) -> bytes | None:
+    """The token of an ``Authorization: Bearer TOKEN`` header (what OpenAI clients send), else None."""
+    for name, value in headers:
+        if name.lower() == b"authorization":
+            scheme, _, token = value.strip().partition(b" ")
+            if scheme.lower() == b"bearer" and token.strip():
+                return token.strip()
+    return None
+
+
+def guarded(method: str, path: str) -> bool:
+    """Whether a request needs the key: every /api/* and /v1/* path (however spelt) but the health check."""
+    clean = "/" + "/".join(p for p in path.split("/") if p)
+    low = clean.lower()
+    if (method.upper(), clean) in OPEN_PATHS:
+        return False
+    return any(low == p or low.startswith(p + "/") for p in GUARDED_PREFIXES)
+
+
+class KeyGate:
+    """ASGI middleware: refuse guarded requests without a valid key before any route (or body) is read.
+
+    Plain ASGI rather than BaseHTTPMiddleware so streamed answers and Gradio's event streams pass untouched.
+    """
+
+    def __init__(self, app, keys: Sequence[str]):
+        self.app, self.keys = app, tuple(keys)
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http" and guarded(scope["method"], scope["path"]):
+            token = bearer(scope.get("headers", []))
+            if not key_matches(token, self.keys):
+                why = "no API key was sent" if token is None else "the API key is not valid"
+                response = error_response(
+                    401, f"{why}; send the header 'Authorization: Bearer <key>' with a key from the server's "
+                         "NEWSQA_API_KEY (OpenAI clients: api_key=<key>)",
+                    kind="invalid_api_key", headers={"WWW-Authenticate": "Bearer"})
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def client_id(request: Request, settings: Settings) -> str:
+    """Whom a rate limit counts: the API key when keys are required (one bucket per key, whichever address
+    it comes from), else the client's address. A key sent to a keyless server is not trusted as an id,
+    or a new made-up key would reset the count."""
+    token = bearer(request.scope.get("headers", []))
+    if settings.api_keys and token is not None:
+        return "key:" + hashlib.sha256(token).hexdigest()[:16]
+    return "ip:" + (request.client.host if request.client else "unknown")
 
 
 def _field(loc: tuple) -> str:
@@ -80,7 +160,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
-        return error_response(exc.status, exc.message, exc.param, exc.kind)
+        return error_response(exc.status, exc.message, exc.param, exc.kind, exc.headers)
 
     @app.exception_handler(StoreUnavailable)
     async def _store_down(request: Request, exc: StoreUnavailable) -> JSONResponse:
@@ -98,14 +178,60 @@ def _check_question(service: Service, question: str, param: str) -> str:
     return question
 
 
+def upload_off_message(settings: Settings) -> str:
+    if settings.uploads_locked:
+        return (f"uploads are off: this server listens on {settings.host}, beyond this machine, without an API "
+                "key; restart it with NEWSQA_API_KEY=<secret> to turn them on (clients then send "
+                "'Authorization: Bearer <secret>'), or ingest with `newsqa ingest PATH` on the server")
+    return ("uploads are turned off on this server (NEWSQA_ALLOW_UPLOAD=0); "
+            "ingest with `newsqa ingest PATH` on the server instead")
+
+
+def _too_big(limits: Limits) -> ApiError:
+    return ApiError(413, f"the upload is larger than {limits.upload_bytes // 2**20} MB, the limit "
+                         "(NEWSQA_MAX_UPLOAD_MB); send fewer files per request", "files")
+
+
+def _limited_request(request: Request, limit: int) -> Request:
+    """The same request, whose body stops being read past ``limit`` bytes (for bodies sent without a
+    Content-Length, or with a false one)."""
+    seen = 0
+
+    async def receive():
+        nonlocal seen
+        message = await request.receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise _BodyTooBig
+        return message
+
+    return Request(request.scope, receive)
+
+
+class _BodyTooBig(Exception):
+    pass
+
+
 def api_router(service: Service) -> APIRouter:
     router = APIRouter()
+    settings = service.settings
+    limiter = RateLimiter(settings.rate_limit)
+
+    def rate_limited(request: Request) -> None:
+        verdict = limiter.hit(client_id(request, settings))
+        if not verdict.allowed:
+            raise ApiError(429, f"too many questions: this server answers {limiter.per_minute} per minute per "
+                                f"client (NEWSQA_RATE_LIMIT); try again in {verdict.retry_after} s",
+                           kind="rate_limit_exceeded", headers={"Retry-After": str(verdict.retry_after)})
+
+    limit = [Depends(rate_limited)] if limiter.enabled else []
 
     @router.get("/api/health")
     def health() -> dict:
         return service.health()
 
-    @router.post("/api/ask")
+    @router.post("/api/ask", dependencies=limit)
     def ask(req: AskRequest) -> dict:
         question = _check_question(service, req.question, "question")
         return service.ask(question, history=req.history, k=req.k).to_dict()
@@ -120,16 +246,20 @@ def api_router(service: Service) -> APIRouter:
 
     @router.post("/api/ingest")
     async def ingest(request: Request) -> dict:
-        if not service.settings.allow_upload:
-            raise ApiError(403, "uploads are turned off on this server (NEWSQA_ALLOW_UPLOAD=0); "
-                                "ingest with `newsqa ingest PATH` on the server instead", kind="permission_error")
-        limits = Limits()
+        if not settings.allow_upload:
+            raise ApiError(403, upload_off_message(settings), kind="permission_error")
+        limits = Limits.from_settings(settings)
         size = int(request.headers.get("content-length") or 0)
-        if size > limits.total_bytes:
-            raise ApiError(413, f"the upload is {size // 2**20} MB; the limit is {limits.total_bytes // 2**20} MB")
+        if size > limits.upload_bytes:
+            raise _too_big(limits)
         try:
-            form = await request.form(max_files=limits.files, max_fields=50)
+            form = await _limited_request(request, limits.upload_bytes).form(max_files=limits.files, max_fields=50)
+        except _BodyTooBig:
+            raise _too_big(limits) from None
         except Exception as err:  # starlette raises its own MultiPartException/HTTPException on bad forms
+            if "Too many files" in str(err):
+                raise ApiError(413, f"files: more than {limits.files} files in one upload, the limit "
+                                    "(NEWSQA_MAX_UPLOAD_FILES); send them in several requests", "files") from None
             raise ApiError(400, f"send the files as multipart/form-data under the field 'files' ({err})",
                            "files") from None
         files = [v for _, v in form.multi_items() if hasattr(v, "filename") and hasattr(v, "file")]
@@ -138,9 +268,12 @@ def api_router(service: Service) -> APIRouter:
                                 "'files' parts (article files or a .zip)", "files")
         from starlette.concurrency import run_in_threadpool
 
+        named = [(f.filename or "upload", f.file) for f in files]
         try:
-            report = await run_in_threadpool(
-                service.ingest_uploads, [(f.filename or "upload", f.file) for f in files], limits)
+            await run_in_threadpool(preflight, named, limits)
+            report = await run_in_threadpool(service.ingest_uploads, named, limits)
+        except UploadRefused as err:
+            raise ApiError(413 if isinstance(err, UploadTooBig) else 400, str(err), "files") from None
         except UploadDisabled as err:
             raise ApiError(403, str(err), kind="permission_error") from None
         finally:
@@ -152,7 +285,7 @@ def api_router(service: Service) -> APIRouter:
     def models() -> dict:
         return openai_compat.models()
 
-    @router.post("/v1/chat/completions", response_model=None)
+    @router.post("/v1/chat/completions", response_model=None, dependencies=limit)
     def chat(req: ChatRequest) -> dict | StreamingResponse:
         messages = [m.model_dump() for m in req.messages]
         if messages[-1]["role"] != "user":

@@ -134,8 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("serve", help="serve the chat UI, the HTTP API and /v1/chat/completions")
-    p.add_argument("--host", default="127.0.0.1",
-                   help="address to listen on (default 127.0.0.1, this machine only; 0.0.0.0 for every interface)")
+    p.add_argument("--host", help="address to listen on (default 127.0.0.1, this machine only, env NEWSQA_HOST; "
+                                  "0.0.0.0 for every interface, where uploads need NEWSQA_API_KEY)")
     p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     p.add_argument("--store", help="Chroma directory (default: vectorstore/, env NEWSQA_STORE)")
     p.set_defaults(func=cmd_serve)
