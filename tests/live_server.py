@@ -156,3 +156,13 @@ def upload(url: str, files: list[tuple[str, bytes]]) -> tuple[int, dict]:
     body, ctype = multipart(files)
     status, _, raw = http("POST", url + "/api/ingest", body, {"Content-Type": ctype}, timeout=300)
     return status, json.loads(raw)
+
+
+def launch_at(host: str, store: Path, settings, log: Path, **env: str) -> LiveServer:
+    """``launch`` with ``--host HOST`` (e.g. 0.0.0.0); the returned URL still talks over loopback."""
+    port = free_port()
+    cmd = [sys.executable, "-m", "newsqa", "serve", "--host", host, "--port", str(port), "--store", str(store)]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=child_env(settings, **env), stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL)
+    return LiveServer(f"http://127.0.0.1:{port}", proc, store, log)
