@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import stat
 import threading
 import urllib.parse
 import zipfile
@@ -244,7 +245,8 @@ def test_upload_sent_without_a_length_is_cut_off_at_the_limit(keyed):
         status, out = resp.status, json.loads(resp.read())
     finally:
         conn.close()
-    assert status == 413 and "NEWSQA_MAX_UPLOAD_MB" in out["error"]["message"]
+    # cut off while the body was read (not later, by the size check on the parsed files)
+    assert status == 413 and "larger than 1 MB" in out["error"]["message"]
     assert "chunked.md" not in stored_names(keyed)
 
 
@@ -267,6 +269,23 @@ def test_zip_with_a_path_outside_the_archive_is_refused_whole(keyed, evil):
     assert evil in out["error"]["message"] and "nothing of it was unpacked" in out["error"]["message"]
     assert articles(keyed.url) == before
     assert not stored_names(keyed) & {"good.md", "escaped.md"}
+
+
+def test_zip_members_that_are_links_archives_or_not_articles_are_refused_one_by_one(keyed):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("news/jiangxi.md", article("景德镇"))
+        link = zipfile.ZipInfo("passwd.txt")
+        link.external_attr = (stat.S_IFLNK | 0o777) << 16
+        zf.writestr(link, "/etc/passwd")
+        zf.writestr("inner.zip", b"PK\x05\x06" + b"\0" * 18)
+        zf.writestr("tool.exe", b"MZ")
+    status, report = send_files(keyed.url, [("batch.zip", buf.getvalue())], key=ALPHA)
+    assert status == 200, report
+    failed = {f["path"]: f["error"] for f in report["failed"]}
+    assert "symbolic link" in failed["batch.zip:passwd.txt"] and "zip" in failed["batch.zip:inner.zip"]
+    assert "unsupported" in failed["batch.zip:tool.exe"] and report["articles"] == 1
+    assert "jiangxi.md" in stored_names(keyed) and not stored_names(keyed) & {"passwd.txt", "inner.zip", "tool.exe"}
 
 
 def test_zip_bomb_by_compression_ratio_is_refused_unopened(keyed):
