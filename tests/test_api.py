@@ -213,17 +213,17 @@ def evil_zip() -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("news/jiangxi.md", JIUJIANG.replace("九江", "景德镇"))
-        zf.writestr("../../escaped.md", JIUJIANG.replace("九江", "萍乡"))
         link = zipfile.ZipInfo("passwd.txt")
         link.external_attr = (stat.S_IFLNK | 0o777) << 16
         zf.writestr(link, "/etc/passwd")
         zf.writestr("inner.zip", b"PK\x05\x06" + b"\0" * 18)
         zf.writestr("tool.exe", b"MZ")
-        zf.writestr("bomb.txt", b"0" * (51 * 1024 * 1024))  # compresses to ~50 KB, unpacks past the 50 MB limit
     return buf.getvalue()
 
 
 def test_zip_upload_is_unpacked_safely(servers):
+    """Links, nested zips and unknown types inside a zip are skipped one by one; a path outside the
+    archive or a bomb refuses the whole zip (tests/test_security.py)."""
     server = servers["on"]
     data = evil_zip()
     assert len(data) < 1_000_000
@@ -233,8 +233,6 @@ def test_zip_upload_is_unpacked_safely(servers):
     assert "symbolic link" in failed["batch.zip:passwd.txt"]
     assert "zip" in failed["batch.zip:inner.zip"]
     assert "unsupported" in failed["batch.zip:tool.exe"]
-    assert "too large" in failed["batch.zip:bomb.txt"]
-    assert "unsafe path" in failed["batch.zip:../../escaped.md"]
     assert report["articles"] == 1  # 景德镇
     uploads = server.store / "uploads"
     kept = {p.name for p in uploads.rglob("*") if p.is_file()}

@@ -21,7 +21,7 @@ import pytest
 
 from newsqa.api import guarded, key_matches
 from newsqa.ratelimit import RateLimiter
-from newsqa.settings import Settings, is_loopback
+from core.settings import Settings, is_loopback
 from tests.live_server import (
     http,
     launch_at,
