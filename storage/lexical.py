@@ -75,6 +75,13 @@ class LexicalIndex:
         return (self.tf.data.nbytes + self.tf.indices.nbytes + self.tf.indptr.nbytes + self.idf.nbytes
                 + self.norm.nbytes)
 
+    def idf_of(self, term: str) -> float:
+        """How rare a term is in the store (BM25's idf); a term the store never saw weighs as the rarest."""
+        j = self.vocab.get(term.lower())
+        if j is None:
+            return float(self.idf.max()) if len(self.idf) else 1.0
+        return float(self.idf[j])
+
     def search(self, query: str, k: int = 30) -> list[tuple[str, float]]:
         cols = [self.vocab[t] for t in dict.fromkeys(tokenize(query)) if t in self.vocab]
         if not cols or not self.ids:

@@ -19,9 +19,9 @@ from http.client import HTTPConnection
 
 import pytest
 
+from core.settings import Settings, is_loopback
 from newsqa.api import guarded, key_matches
 from newsqa.ratelimit import RateLimiter
-from core.settings import Settings, is_loopback
 from tests.live_server import (
     http,
     launch_at,

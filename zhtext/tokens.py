@@ -21,3 +21,10 @@ def tokenize(text: str) -> list[str]:
     return [t.lower() for t in jieba.lcut_for_search(text) if _KEEP.search(t) and t not in STOPWORDS and t.strip()]
 
 
+
+
+def words(text: str) -> list[str]:
+    """Precise-mode jieba words (lower-cased), punctuation and stopwords dropped: the content words of a
+    question, each once in the order they come (search mode would count 共和国 and 共和 twice)."""
+    return list(dict.fromkeys(t.lower() for t in jieba.lcut(text) if _KEEP.search(t) and t not in STOPWORDS
+                              and t.strip()))
