@@ -86,7 +86,7 @@ class Service:
     def upload_dir(self) -> Path:
         return Path(self.settings.store) / "uploads"
 
-    def ingest_uploads(self, files: Iterable[tuple[str, Path | BinaryIO]], limits: Limits = Limits(),
+    def ingest_uploads(self, files: Iterable[tuple[str, Path | BinaryIO]], limits: Limits | None = None,
                        progress: Callable[[int, int, str], None] | None = None) -> IngestReport:
         """Stage uploaded files (unzipping safely), then ingest them one by one, reporting progress."""
         if not self.settings.allow_upload:
@@ -95,7 +95,7 @@ class Service:
         files = list(files)
         report = IngestReport(received=len(files))
         with self._ingest_lock:
-            staged = stage(files, self.upload_dir, limits)
+            staged = stage(files, self.upload_dir, limits or Limits.from_settings(self.settings))
             report.failed += staged.rejected
             for i, path in enumerate(staged.paths):
                 if progress:
