@@ -12,7 +12,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-_URL = re.compile(r"https?://\S+|www\.\S+", re.I)
+# ASCII only: Chinese text glued to a URL ("www.thepaper.cn）从水利部获悉…") is not part of it.
+_URL = re.compile(r"https?://[\x21-\x7e]+|www\.[\x21-\x7e]+", re.I)
 _MENU_WORDS = ("网站简介", "广告合作", "发布优势", "服务条款", "隐私保护", "网站地图", "版权声明",
                "联系我们", "关于我们", "免责声明", "友情链接", "投稿", "设为首页", "加入收藏")
 
@@ -30,7 +31,8 @@ def _rx(pattern: str) -> Callable[[str], bool]:
 
 
 def _menu(line: str) -> bool:
-    return sum(word in line for word in _MENU_WORDS) >= 3
+    """Three menu words and no full stop: a one-line article mentioning 联系我们 and 投稿 is not a menu."""
+    return sum(word in line for word in _MENU_WORDS) >= 3 and not re.search(r"[。！？]", line)
 
 
 def _spam_link(line: str) -> bool:

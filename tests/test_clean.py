@@ -61,3 +61,14 @@ def test_body_sentences_that_look_like_boilerplate_words_are_kept():
     clean, dropped = clean_lines(tidy(text))
     assert not dropped
     assert clean.count("\n\n") == 2
+
+
+def test_a_one_line_article_citing_a_www_address_keeps_its_text():
+    """The spam_link rule read "www.thepaper.cn）从水利部获悉…" as one URL and dropped 24 crud_news articles."""
+    line = "7月20日，澎湃新闻（www.thepaper.cn）从水利部获悉，滇中引水工程龙树山隧洞日前顺利贯通。"
+    assert clean_lines(line) == (line, [])
+
+
+def test_a_one_line_article_naming_three_menu_words_keeps_its_text():
+    line = "读者可以通过联系我们、投稿和友情链接等栏目参与，编辑部将在三个工作日内回复。"
+    assert clean_lines(line) == (line, [])
