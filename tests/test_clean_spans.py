@@ -4,12 +4,12 @@ import re
 
 import pytest
 
-from ingest.chunk import split_sentences
 from ingest.clean import RULES, SPAN_RULES, clean_lines, footer_span
 from ingest.html_text import tidy
 from ingest.load import LoadError, load_file
 from tests.conftest import SEED, crud_lines
 from tests.test_clean import raw_text
+from zhtext.sentences import split_sentences
 
 BODY = "今年全市小麦总产量为12.6亿斤，比上年增长3.2%。"
 
