@@ -27,7 +27,7 @@ def _by_text(mentions) -> dict[str, object]:
 
 @pytest.fixture(scope="module")
 def table() -> list[dict]:
-    text = resources.files("ingest").joinpath("data", "gazetteer.tsv").read_text(encoding="utf-8")
+    text = resources.files("zhtext").joinpath("data", "gazetteer.tsv").read_text(encoding="utf-8")
     lines = [line for line in text.splitlines() if not line.startswith("#")]
     return list(csv.DictReader(lines, delimiter="\t"))
 
