@@ -12,7 +12,9 @@ import re
 
 from core.records import Answer, Citation, Passage
 from core.schema import published_date
+from qa.answer_types import AskedType, classify
 from qa.asked import asked_unit, date_ok, place_ok, residual_bigrams, specific, unit_ok
+from qa.general import Idf, Similar, candidates, full_name
 from qa.messages import say
 from qa.question import Question
 from qa.scoring import score
@@ -80,7 +82,32 @@ def rerank(q: Question, passages: list[Passage], top: int = 12) -> list[Passage]
     return sorted(passages, key=lambda p: (p.chunk_id in best, best.get(p.chunk_id, 0.0)), reverse=True)
 
 
-def compose(q: Question, passages: list[Passage], top: int = 12) -> Answer:
+def compose(q: Question, passages: list[Passage], top: int = 12, idf: Idf | None = None,
+            similar: Similar | None = None) -> Answer:
+    """The answer to ``q`` from ``passages`` (retrieval order): figures tied to a date or place by their
+    slot (``constrained``), every other question by the span of its asked type (``general``)."""
+    asked = classify(q.text)
+    if routed_to_figures(q, asked):
+        answer = constrained(q, passages, top)
+    else:
+        answer = general(q, asked, passages, idf, similar)
+    answer.answer_type = asked.kind
+    return answer
+
+
+def routed_to_figures(q: Question, asked: AskedType) -> bool:
+    """The figure path (slots next to the asked measure, the asked date and place, the nearest reported
+    date) is for what it was built for: a question pinned by a date or a place, a count, a yes/no, or an
+    English question (its glossary maps it to the measures). Everything else goes by typed span."""
+    if q.dates or q.kind == "yesno" or asked.kind == "yesno" or _english(q):
+        return True
+    return bool(q.places) and (asked.kind in PINNED_KINDS or q.kind == "count")
+
+
+PINNED_KINDS = frozenset(("person", "date", "time", "count", "amount", "percent"))  # with a place, the figure path's title and date rules hold
+
+
+def constrained(q: Question, passages: list[Passage], top: int = 12) -> Answer:
     en = _english(q)
     fitting = [p for p in passages if p.date_match and p.place_match]
     if q.places and not any(p.place_match for p in passages):
@@ -112,6 +139,53 @@ def compose(q: Question, passages: list[Passage], top: int = 12) -> Answer:
     if bad:  # cannot happen for an extractive quote; kept as the last line of defence
         return _abstain(q, say("unverifiable"))
     return Answer(q.raw, text, False, [cite])
+
+
+def general(q: Question, asked: AskedType, passages: list[Passage], idf: Idf | None = None,
+            similar: Similar | None = None) -> Answer:
+    """Any asked type: the sentence with a span of that type near the question's rare words; the span
+    leads the answer in bold, the sentence proves it, other articles that say the same are cited too."""
+    en = _english(q)
+    if q.places and not any(p.place_match for p in passages):
+        names = "、".join(p.name for p in q.places)
+        return _abstain(q, say("no_place", en, names=names))
+    pool = [p for p in passages if p.date_match and p.place_match] or passages
+    found = candidates(q.text, asked, pool, idf, top=W.g_top, similar=similar)
+    if not found or found[0].score < W.refuse_below:
+        answer = _abstain(q, say("no_answer", en))
+        answer.evidence = round(found[0].score, 3) if found else 0.0
+        return answer
+    best = found[0]
+    short = best.best.text if best.best else None
+    named = None
+    if asked.kind == "person" and short:
+        full, where, start = full_name(short, pool)
+        if where is not None and full != short:
+            short = full
+            named = next((s for s in sentences_of(where) if s.start <= int(where.meta.get("start", 0)) + start < s.end),
+                         None)
+    cites = [citation(1, best.sentence.passage, [best.quote_from or best.sentence, best.sentence])]
+    name_mark = ""
+    if named is not None and (named.passage.doc_id, named.start) != (best.sentence.passage.doc_id, best.sentence.start):
+        cites.append(citation(2, named.passage, [named]))
+        name_mark = "[2]"
+    seen = {best.sentence.passage.doc_id}
+    also: list[Citation] = []
+    for c in found[1:]:
+        if len(cites) + len(also) >= W.corroborate_max or not short:
+            break
+        if c.sentence.passage.doc_id in seen or c.score < best.score - W.corroborate_within:
+            continue
+        if c.best is not None and (c.best.text in short or short in c.sentence.text):
+            also.append(citation(len(cites) + len(also) + 1, c.sentence.passage, [c.sentence]))
+            seen.add(c.sentence.passage.doc_id)
+    cites += also
+    text = (f"**{short}**{name_mark}。" if short else "") + cites[0].quote + "[1]" + "".join(f"[{c.n}]" for c in also)
+    if unsupported_numbers(text, [c.quote for c in cites], q.text):  # before the note: its count is ours
+        return _abstain(q, say("unverifiable"))
+    if also:
+        text += say("agree", en, n=str(1 + len(also)))
+    return Answer(q.raw, text, False, cites, short_answer=short, evidence=round(best.score, 3))
 
 
 def _supported(q: Question, best: Sentence, passages: list[Passage]) -> bool:

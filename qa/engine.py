@@ -12,6 +12,7 @@ from qa.compose import compose
 from qa.llm import chat_model, llm_answer
 from qa.question import Question, parse, with_history
 from qa.retrieve import retrieve
+from storage.lexical import lexical_index
 from storage.store import NewsStore, open_store
 
 
@@ -55,6 +56,11 @@ class Engine:
         if self.llm is None and self.settings.llm_base_url:
             self.llm = chat_model(self.settings)
 
+    def similarity(self, question: str, texts: list[str]) -> list[float]:
+        """Cosine of the question to each text by the embedder (unit vectors: a dot product)."""
+        qvec = self.embedder.encode_queries([question])[0]
+        return [float(v @ qvec) for v in self.embedder.encode_passages(texts)]
+
     def understand(self, question: str, history=None) -> Question:
         q = parse(question)
         earlier = history_questions(history)
@@ -73,7 +79,8 @@ class Engine:
         timings["understand_ms"] = (time.perf_counter() - t0) * 1000
         passages = retrieve(self, q, k=max(k or self.settings.k, 5) * 4, timings=timings)
         t = time.perf_counter()
-        answer = compose(q, passages)
+        answer = compose(q, passages, idf=lexical_index(self.store, self.cache_dir).idf_of,
+                         similar=lambda texts: self.similarity(q.text, texts))
         if self.llm is not None and not answer.abstained:
             answer = llm_answer(self.llm, q, passages, fallback=answer)
         timings["answer_ms"] = (time.perf_counter() - t) * 1000

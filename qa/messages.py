@@ -16,6 +16,7 @@ MESSAGES = {  # key: (Chinese, English)
     "unverifiable": ("资料中的数字无法核对，不作回答。", "The numbers could not be checked against the articles."),
     "not_reported": ("资料中没有{what}的相关数据。", "The articles do not report {what}."),
     "nearest": ("最近的是{date}：{quote}[1]", "Nearest reported: {date}: {quote}[1]"),
+    "agree": ("（{n}篇报道一致）", " ({n} reports agree)"),
 }
 
 

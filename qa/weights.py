@@ -50,6 +50,27 @@ class Weights:
     part_place_before: float = 1.0  # subtracted: a part of the asked place (a district) or its province
     # refusal
     weak_dense: float = 0.80  # e5 cosine below which an unconstrained question has no real evidence
+    # the general answerer (qa.general): any asked type, chosen by the span that answers
+    g_top: int = 8  # passages whose sentences are candidates
+    g_coverage: float = 4.0  # × idf-weighted share of the question's words in the sentence
+    lead_share: float = 0.5  # a word found only in the sentence before, or the title, counts this much
+    g_pairs: float = 2.0  # × share of the question's character pairs in the sentence
+    g_rank: float = 0.1  # subtracted per retrieval rank of the passage
+    g_dense: float = 1.0  # × the passage's cosine similarity to the question
+    g_span: float = 1.5  # × closeness of the best typed span to the matched words (1 when adjacent)
+    g_no_span: float = 2.5  # subtracted: a typed question and no span of its type in the sentence
+    speaker_reach: int = 3  # sentences back a who-question looks for the speaker of a statement
+    g_speaker_back: float = 0.3  # subtracted per sentence back the speaker was named
+    closeness_chars: float = 8.0  # characters at which closeness halves
+    g_rare_missing: float = 1.5  # subtracted: the question's rarest word is in neither the sentence, its lead nor the title
+    echo_pairs: float = 0.6  # a sentence with this share of the question's pairs and no span is an echo
+    g_echo: float = 1.0  # subtracted from an echo
+    semantic_top: int = 5  # leading candidates reranked by the embedder's similarity to the question
+    g_semantic: float = 8.0  # × (cosine − semantic_floor)
+    semantic_floor: float = 0.80  # e5 cosines of related Chinese texts sit around here
+    refuse_below: float = 2.2  # the best candidate's score below which the answer is a refusal
+    corroborate_within: float = 1.5  # another article's sentence this close to the best, with the same span, is cited too
+    corroborate_max: int = 3  # citations at most for one answer
 
 
 WEIGHTS = Weights()

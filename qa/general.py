@@ -1,0 +1,152 @@
+"""Answer a question of any type (who, what, which, where, when, how much) by the span that answers it.
+
+A candidate sentence must hold a span of the asked type (``qa.spans``) that is not already in the
+question: that is what tells an answer from an "echo" sentence restating the question. Among those,
+the sentence is scored by the question's rare words around the span (idf-weighted, from the lexical
+index), its character pairs, and the passage's retrieval rank and dense similarity; the span nearest
+to the matched words is the short answer. When nothing scores above ``WEIGHTS.refuse_below`` the
+answer is a refusal. Weights: ``qa.weights``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from core.records import Passage
+from core.schema import anchor_date
+from qa.answer_types import AskedType
+from qa.sentences import Sentence, sentences_of
+from qa.spans import Span, find_asked, span_not_in_question
+from qa.weights import WEIGHTS as W
+from zhtext.normalise import canon
+from zhtext.tokens import words
+from zhtext.vocabulary import PERSON_TITLES
+
+Idf = Callable[[str], float]
+Similar = Callable[[list[str]], list[float]]
+TYPED = frozenset(("count", "amount", "percent", "date", "time", "duration", "person", "org", "place", "work",
+                   "level", "list"))
+_QUESTION_WORDS = re.compile(r"多少|几|谁|哪|什么|何|怎|如何|是否|有没有|是不是|吗|呢")
+_TITLE_BEFORE = re.compile(rf"(?:{'|'.join(PERSON_TITLES)}|大使|总统|总理|主席|部长|发言人|教授|董事长|总经理|经理|"
+                           r"厅长|委员|队长|站长|所长|校长|馆长|理事长|会长|秘书长|司令员|政委|研究员|医生|警官|法官|检察官)$")
+_CLAUSE_START = re.compile(r"[，,。；;：:！!？?、\s（(“”]")
+
+
+@dataclass
+class Candidate:
+    sentence: Sentence
+    rank: int  # the passage's place in retrieval order
+    spans: list[Span] = field(default_factory=list)
+    matched: list[str] = field(default_factory=list)  # question words found in the sentence (or its lead)
+    coverage: float = 0.0
+    score: float = 0.0
+    best: Span | None = None
+    quote_from: Sentence | None = None  # the earlier sentence that names the speaker, when the span is there
+
+
+def question_words(text: str) -> list[str]:
+    """The content words of a question: what the answer sentence should share with it."""
+    return [w for w in words(_QUESTION_WORDS.sub(" ", text)) if not w.isdigit()]
+
+
+def _pairs(text: str) -> set[str]:
+    text = re.sub(r"[^\w\u4e00-\u9fff]", "", _QUESTION_WORDS.sub(" ", canon(text)))
+    return {text[i: i + 2] for i in range(len(text) - 1)}
+
+
+def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Idf | None = None,
+               top: int = 8, similar: Similar | None = None) -> list[Candidate]:
+    """Every sentence of the first ``top`` passages, scored; best first. ``similar`` (the embedder's cosine of
+    the question to each of some texts) reranks the leading few by meaning, where words differ
+    ("试驾" / "驾驶着")."""
+    idf = idf or (lambda _w: 1.0)
+    qwords = question_words(question)
+    weights = {w: idf(w) for w in qwords}
+    total = sum(weights.values()) or 1.0
+    qpairs = _pairs(question)
+    rarest = max(qwords, key=lambda w: weights[w]) if qwords else None
+    out: list[Candidate] = []
+    for rank, p in enumerate(passages[:top]):
+        anchor, _ = anchor_date(p.meta)
+        title = canon(str(p.meta.get("title") or ""))
+        sentences_before: list[Sentence] = []
+        for s in sentences_of(p):
+            text = canon(s.text)
+            lead = canon(s.lead)
+            matched = [w for w in qwords if w in text]
+            near = [w for w in qwords if w not in text and (w in lead or w in title)]
+            coverage = (sum(weights[w] for w in matched) + W.lead_share * sum(weights[w] for w in near)) / total
+            pairs = len(qpairs & _pairs(s.text)) / len(qpairs) if qpairs else 0.0
+            c = Candidate(s, rank, matched=matched, coverage=coverage)
+            c.spans = [sp for sp in find_asked(s.text, asked, anchor) if span_not_in_question(sp, question)]
+            c.score = (W.g_coverage * coverage + W.g_pairs * pairs - W.g_rank * rank
+                       + W.g_dense * (p.dense or 0.0))
+            if c.spans:
+                c.best = max(c.spans, key=lambda sp: _closeness(s.text, sp, matched))
+                c.score += W.g_span * _closeness(s.text, c.best, matched)
+            elif asked.kind in SPEAKERS and (said := _speaker(question, asked, sentences_before, anchor)):
+                c.best, c.quote_from, back = said  # "谢锋表示，…。……要求停止制裁…": the speaker is named before
+                c.score += W.g_span * 0.5 - W.g_speaker_back * back
+            elif asked.kind in TYPED:
+                c.score -= W.g_no_span
+            if rarest and rarest not in text and rarest not in lead and rarest not in title:
+                c.score -= W.g_rare_missing  # the question's rarest word, its subject, is not spoken of here
+            if pairs >= W.echo_pairs and not c.spans:
+                c.score -= W.g_echo  # restates the question and holds nothing new
+            out.append(c)
+            sentences_before.append(s)
+    out.sort(key=lambda c: c.score, reverse=True)
+    if similar is not None and out:
+        head = out[: W.semantic_top]
+        for c, cos in zip(head, similar([c.sentence.text for c in head]), strict=True):
+            c.score += W.g_semantic * (cos - W.semantic_floor)
+        out.sort(key=lambda c: c.score, reverse=True)
+    return out
+
+
+SPEAKERS = frozenset(("person", "org"))
+
+
+def _speaker(question: str, asked: AskedType, before: list[Sentence],
+             anchor: date | None) -> tuple[Span, Sentence, int] | None:
+    """The nearest person (or body) named in the sentences before, within ``W.speaker_reach``: in news a
+    statement's later sentences drop the speaker's name. Returns (span, its sentence, sentences back)."""
+    for back, s in enumerate(reversed(before[-W.speaker_reach:]), 1):
+        spans = [sp for sp in find_asked(s.text, asked, anchor) if span_not_in_question(sp, question)]
+        if spans:
+            return spans[0], s, back
+    return None
+
+
+def _closeness(text: str, span: Span, matched: list[str]) -> float:
+    """1 when a matched question word touches the span, falling with the distance in characters."""
+    if not matched:
+        return 0.5
+    best = len(text)
+    for w in matched:
+        for m in re.finditer(re.escape(w), text):
+            if m.end() <= span.start:
+                gap = span.start - m.end()
+            elif m.start() >= span.end:
+                gap = m.start() - span.end
+            else:
+                continue  # the word is inside the span: the span repeats it, not a sign of nearness
+            best = min(best, gap)
+    return 1.0 / (1.0 + best / W.closeness_chars)
+
+
+def full_name(name: str, passages: list[Passage]) -> tuple[str, Passage | None, int]:
+    """The fullest form of a person's name the articles give ("谢锋" → "中国驻美国大使谢锋"): the
+    clause right before a mention, when it ends with a title. Returns (text, passage, start offset in it)."""
+    best = (name, None, -1)
+    for p in passages:
+        for m in re.finditer(re.escape(name), p.text):
+            start = max((c.end() for c in _CLAUSE_START.finditer(p.text, max(0, m.start() - 16), m.start())),
+                        default=max(0, m.start() - 16))
+            before = p.text[start: m.start()]
+            if before and _TITLE_BEFORE.search(before) and len(before) + len(name) > len(best[0]):
+                best = (before + name, p, start)
+    return best
