@@ -70,19 +70,24 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     from qa.engine import Engine
-    from qa.evaluate import evaluate, load_rows
+    from qa.evaluate import evaluate, format_failures, format_report, load_rows
 
-    report = evaluate(Engine(_settings(args)), load_rows(args.file), k=args.k or 5)
+    report = evaluate(Engine(_settings(args)), load_rows(args.file), k=args.k or 5, thresholds=args.thresholds)
     if args.json:
         print(report.to_json())
     else:
-        for f in report.failures:
-            print(f"✗ {f['q']} → {f['answer']}", file=sys.stderr)
-        print(f"{report.questions} questions: accuracy {report.accuracy:.1%}, refusal precision "
-              f"{report.refusal_precision:.1%} recall {report.refusal_recall:.1%}, citation accuracy "
-              f"{report.citation_accuracy:.1%}, recall@{report.k} {report.recall_at_k:.1%}, MRR {report.mrr:.3f}, "
-              f"latency p50 {report.latency_p50_ms:.0f} ms p95 {report.latency_p95_ms:.0f} ms")
+        failures = format_failures(report, args.show_failures)
+        if failures:
+            print(failures, file=sys.stderr)
+        print(format_report(report))
     return 0
+
+
+def _thresholds(value: str) -> list[float]:
+    try:
+        return [float(v) for v in value.split(",") if v.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r}: give comma-separated numbers, e.g. 0.2,0.4,0.6") from None
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -128,8 +133,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("eval", help="score the answerer on a JSONL file of questions")
-    p.add_argument("file", help='JSONL rows {"q", "expect": [regex…], "doc", "abstain", "history"}')
+    p.add_argument("file", help='JSONL rows {"q", "expect": [regex…], "doc", "abstain", "history"} or '
+                                '{"q", "answer": "<gold string>", "doc", "kind"} / {"q", "abstain": true, "kind"}')
     p.add_argument("--k", type=int, help="k for recall@k (default 5)")
+    p.add_argument("--show-failures", type=int, metavar="N", dest="show_failures",
+                   help="print only the first N wrong answers (default: all; 0: none)")
+    p.add_argument("--thresholds", type=_thresholds, metavar="T1,T2,…",
+                   help="evidence thresholds for the refusal trade-off table (default: quantiles of the run)")
     common(p)
     p.set_defaults(func=cmd_eval)
 

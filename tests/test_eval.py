@@ -1,5 +1,7 @@
 """The owned evaluation: real questions, as users ask them, over a real index of the sample articles."""
 
+import json
+
 import pytest
 
 from ingest.pipeline import ingest_paths
@@ -40,6 +42,31 @@ def test_held_out_sample_questions_are_answered_too(sample_engine):
     assert rep.questions >= 40
     assert rep.accuracy >= 0.9, shown
     assert rep.refusal_precision >= 0.9, shown
+
+
+def test_dev_format_rows_are_scored_by_gold_string_with_type_and_kind_tables(sample_engine, tmp_path):
+    """The developers' format ({"q", "answer", "doc", "kind"} / {"q", "abstain", "kind"}) over the real sample
+    index; the last answerable row's gold is off by one on purpose, so it must be scored wrong."""
+    rows = [
+        {"q": "南昌7月16日新增多少例？", "answer": "9例阳性感染者", "doc": "001_8811dd7f464feb54", "kind": "1Doc"},
+        {"q": "截至3月20日常州累计排查密接多少人？", "answer": "５０５２ 人", "doc": "000_0dd84e10d465ffc2", "kind": "2Docs"},
+        {"q": "长春4月3日新增本地确诊多少例？", "answer": "575例", "doc": "003_e8fc8e791bb6fafd", "kind": "2Docs"},
+        {"q": "南昌7月20日新增多少例？", "abstain": True, "kind": "1Doc"},
+    ]
+    path = tmp_path / "dev.jsonl"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    rep = evaluate(sample_engine, load_rows(path))
+    shown = "\n".join(f"{f['q']} → {f['answer']}" for f in rep.failures)
+    assert (rep.questions, rep.answerable, rep.must_refuse) == (4, 3, 1)
+    assert rep.answerable_accuracy == round(2 / 3, 4), shown
+    assert [f["gold"] for f in rep.failures] == ["575例"], shown
+    assert rep.refusal_recall == 1.0 and rep.wrongful_refusal_rate == 0.0, shown
+    assert rep.citation_accuracy == 1.0 and rep.recall_at_k == 1.0
+    count = rep.by_answer_type["count"]
+    assert (count.questions, count.answerable, count.correct, count.must_refuse) == (4, 3, 3, 1)
+    assert rep.by_kind["1Doc"].accuracy == 1.0 and rep.by_kind["2Docs"].answerable_accuracy == 0.5
+    first = rep.threshold_sweep[0]  # the weakest answer's evidence: refuses nothing the answerer did not
+    assert (first.answerable_accuracy, first.refusal_recall, first.refused) == (rep.answerable_accuracy, 1.0, 1)
 
 
 @pytest.mark.slow
