@@ -104,7 +104,9 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     short_answer: str | None = None  # the span that answers ("约350人"), verbatim from citation 1
     answer_type: str = ""  # what the question asked for (qa.answer_types: count, person, place, …)
-    evidence: float = 0.0  # the best candidate's score, which the refusal threshold is compared against
+    # the best candidate's score, which the refusal threshold is compared against; None on the figure path,
+    # whose refusals are by rule (no such date, place or measure), not by threshold
+    evidence: float | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)

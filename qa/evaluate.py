@@ -159,7 +159,7 @@ def group_scores(outcomes: Iterable[Outcome], key: Callable[[Outcome], str | Non
 def sweep_thresholds(outcomes: list[Outcome], steps: int = 10) -> list[float]:
     """Thresholds to try: the evidence quantiles of the answers given, the lowest first (it refuses nothing
     more than the answerer did, so the first row is today's scores)."""
-    given = sorted(o.answer.evidence for o in outcomes if not o.answer.abstained)
+    given = sorted(o.answer.evidence for o in outcomes if not o.answer.abstained and o.answer.evidence is not None)
     if not given:
         return [0.0]
     return sorted({given[round(i / steps * (len(given) - 1))] for i in range(steps + 1)})
@@ -172,7 +172,7 @@ def threshold_sweep(outcomes: list[Outcome], thresholds: Iterable[float] | None 
     points = []
     for t in sorted(set(thresholds if thresholds is not None else sweep_thresholds(outcomes))):
         def refused(o: Outcome, t: float = t) -> bool:
-            return o.answer.abstained or o.answer.evidence < t
+            return o.answer.abstained or (o.answer.evidence is not None and o.answer.evidence < t)
         points.append(ThresholdPoint(
             threshold=t, refused=sum(refused(o) for o in outcomes),
             answerable_accuracy=_ratio(sum(o.correct and not refused(o) for o in ans), len(ans), 0.0),

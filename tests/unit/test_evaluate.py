@@ -139,3 +139,14 @@ def test_report_json_and_text_carry_the_new_tables():
     assert "answer type" in text and "3Docs" in text and "refuse when evidence < t" in text
     failures = format_failures(rep, 1).splitlines()
     assert len(failures) == 2 and "5人" in failures[0] and "2 more" in failures[1]
+
+
+def test_the_threshold_leaves_figure_path_answers_alone():
+    """An answer with no evidence score came from the figure path, whose refusals are by rule: no threshold
+    refuses it, so the sweep measures only what the threshold decides."""
+    figure = Answer(question="", answer="新增9例[1]", abstained=False, evidence=None, timings_ms={"total_ms": 1})
+    span = _ans("**谢锋**。谢锋表示…[1]", evidence=3.0)
+    outcomes = [_outcome({"q": "南昌7月16日新增多少例？", "answer": "9例"}, figure),
+                _outcome({"q": "谁表示？", "answer": "谢锋"}, span)]
+    [point] = threshold_sweep(outcomes, [5.0])
+    assert point.refused == 1 and point.answerable_accuracy == 0.5
