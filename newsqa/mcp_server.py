@@ -41,6 +41,7 @@ class CitationOut(BaseModel):
 class AskResult(BaseModel):
     answer: str = Field(description="the answer, with [n] markers pointing at citations")
     abstained: bool = Field(description="true when the articles do not answer the question")
+    short_answer: str | None = Field(None, description="the span that answers, verbatim from the articles")
     citations: list[CitationOut]
 
 
@@ -90,7 +91,7 @@ def build(settings: Settings | None = None, service: Service | None = None) -> M
         history: earlier questions of the conversation, oldest first (for follow-ups like "其中确诊几例？").
         """
         answer = svc().ask(question, history=history)
-        return AskResult(answer=answer.answer, abstained=answer.abstained,
+        return AskResult(answer=answer.answer, abstained=answer.abstained, short_answer=answer.short_answer,
                          citations=[CitationOut(**{k: getattr(c, k) for k in CitationOut.model_fields})
                                     for c in answer.citations])
 

@@ -19,6 +19,9 @@ MAX_ROWS = 300  # articles listed in the corpus panel at once
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 
 
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
 def esc(value) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
@@ -31,7 +34,7 @@ def _flat(text: str) -> str:
 def answer_html(text: str, abstained: bool, numbers: set[int] | None = None, lang: str = "zh",
                 final: bool = True) -> str:
     """The answer text, escaped, with its [n] markers set off; ``final`` marks the end of streaming."""
-    body = _flat(text)
+    body = _BOLD.sub(r"<strong>\1</strong>", _flat(text))  # the short answer leads in **bold**
     if numbers:
         body = _MARKER.sub(lambda m: f'<sup class="nq-ref">[{m.group(1)}]</sup>'
                            if int(m.group(1)) in numbers else m.group(0), body)

@@ -114,7 +114,7 @@ def _speaker(question: str, asked: AskedType, before: list[Sentence],
              anchor: date | None) -> tuple[Span, Sentence, int] | None:
     """The nearest person (or body) named in the sentences before, within ``W.speaker_reach``: in news a
     statement's later sentences drop the speaker's name. Returns (span, its sentence, sentences back)."""
-    for back, s in enumerate(reversed(before[-W.speaker_reach:]), 1):
+    for back, s in enumerate(reversed(before[max(0, len(before) - W.speaker_reach):]), 1):
         spans = [sp for sp in find_asked(s.text, asked, anchor) if span_not_in_question(sp, question)]
         if spans:
             return spans[0], s, back

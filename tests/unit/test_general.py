@@ -1,0 +1,77 @@
+"""The general answerer (any asked type) on passages prepared from made-up news text: no Chroma, no model.
+
+Each test is one failure class the issue names; each fails without the rule it names."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from core.records import Passage, RawArticle
+from core.schema import chunk_metadata
+from ingest.prepare import prepare
+from newsqa.render import answer_html
+from qa.compose import compose
+from qa.question import parse
+from qa.retrieve import constrained_order
+
+
+def _passages(*bodies: str, published: date = date(2023, 7, 21)) -> list[Passage]:
+    out = []
+    for n, body in enumerate(bodies):
+        p = prepare(RawArticle(path=f"a{n}.txt", body=body, title=body.split("。")[0][:30], published=published))
+        out += [Passage(c.chunk_id, c.doc_id, c.text, chunk_metadata(p, c), score=1.0 / (len(out) + 1), dense=0.85)
+                for c in p.chunks]
+    return out
+
+
+def _ask(question: str, *bodies: str):
+    q = parse(question)
+    return compose(q, constrained_order(q, _passages(*bodies)))
+
+
+def test_an_echo_sentence_that_restates_the_question_is_not_the_answer():
+    a = _ask("发布会什么时候举行？",
+             "发布会举行时间定了！市政府新闻办公室表示，发布会将于7月25日上午10时在市民中心举行。")
+    assert not a.abstained and a.answer_type == "date"
+    assert "7月25日" in a.short_answer and "7月25日" in a.citations[0].quote
+
+
+def test_a_count_is_answered_in_the_asked_unit_not_by_a_number_with_the_same_tail():
+    a = _ask("全市共完成核酸检测多少人次？",
+             "全市每日开展一次核酸检测。截至目前，全市共完成核酸检测56.3万人次，未发现阳性。")
+    assert not a.abstained and "56.3万人次" in a.short_answer and "一次" not in a.short_answer
+
+
+def test_a_who_question_takes_the_speaker_named_in_the_sentence_before():
+    a = _ask("谁呼吁停止制裁中国实体和个人？",
+             "谢锋表示，当前双边关系面临严重困难。他说，美方应停止制裁中国实体和个人，停止武装台湾。"
+             "另据报道，李明指出，双方贸易额有所增长。")
+    assert not a.abstained and a.short_answer == "谢锋"
+    quote = a.citations[0].quote  # reaches back from the statement to the sentence that names him
+    assert "停止制裁中国实体和个人" in quote and quote.startswith("谢锋表示")
+
+
+def test_a_person_is_named_with_the_title_the_article_gives_them():
+    a = _ask("谁应邀出席了安全论坛？",
+             "7月19日，中国驻美国大使谢锋应邀出席安全论坛，并与主持人举行炉边谈话。谢锋在论坛上回答了提问。")
+    assert not a.abstained and a.short_answer == "中国驻美国大使谢锋"
+
+
+def test_two_reports_of_the_same_answer_are_both_cited():
+    a = _ask("纪念碑取名什么？",
+             "这座纪念碑高7米，取名“共创辉煌”，由艺术家胡安设计。",
+             "当地华人社团介绍，新落成的纪念碑取名“共创辉煌”，纪念华人与其他族群的融合。")
+    assert not a.abstained and len({c.doc_id for c in a.citations}) == 2
+    assert "2篇报道一致" in a.answer
+
+
+def test_refuses_when_the_question_is_about_something_no_article_speaks_of():
+    a = _ask("希腊海岸警卫队在沉船事件中采取了什么行动？",
+             "菲律宾海岸警卫队称，补给船在仁爱礁附近受到拦阻。中方表示将依法维护主权。")
+    assert a.abstained and a.evidence is not None
+
+
+def test_the_short_answer_is_shown_in_bold_and_every_number_is_in_a_quote():
+    a = _ask("招待会有多少人出席？", "中国驻德国大使馆举行庆祝建军96周年招待会，约350人出席。")
+    assert a.answer.startswith("**") and "350人" in a.short_answer
+    assert "<strong>" in answer_html(a.answer, a.abstained, {1})
