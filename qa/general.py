@@ -22,6 +22,8 @@ from qa.sentences import Sentence, sentences_of
 from qa.spans import Span, find_asked, span_not_in_question
 from qa.weights import WEIGHTS as W
 from zhtext.normalise import canon
+from zhtext.periods import periods
+from zhtext.pos import pos_tokens
 from zhtext.tokens import words
 from zhtext.vocabulary import PERSON_TITLES
 
@@ -32,6 +34,7 @@ TYPED = frozenset(("count", "amount", "percent", "date", "time", "duration", "pe
 _QUESTION_WORDS = re.compile(r"多少|几|谁|哪|什么|何|怎|如何|是否|有没有|是不是|吗|呢")
 _TITLE_BEFORE = re.compile(rf"(?:{'|'.join(PERSON_TITLES)}|大使|总统|总理|主席|部长|发言人|教授|董事长|总经理|经理|"
                            r"厅长|委员|队长|站长|所长|校长|馆长|理事长|会长|秘书长|司令员|政委|研究员|医生|警官|法官|检察官)$")
+_TITLE_ONLY = re.compile(_TITLE_BEFORE.pattern.removesuffix("$"))
 _CLAUSE_START = re.compile(r"[，,。；;：:！!？?、\s（(“”]")
 
 
@@ -68,6 +71,7 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
     total = sum(weights.values()) or 1.0
     qpairs = _pairs(question)
     rarest = max(qwords, key=lambda w: weights[w]) if qwords else None
+    asked_periods = periods(question)
     out: list[Candidate] = []
     for rank, p in enumerate(passages[:top]):
         anchor, _ = anchor_date(p.meta)
@@ -84,14 +88,20 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
             c.spans = [sp for sp in find_asked(s.text, asked, anchor) if span_not_in_question(sp, question)]
             c.score = (W.g_coverage * coverage + W.g_pairs * pairs - W.g_rank * rank
                        + W.g_dense * (p.dense or 0.0))
+            if asked.kind == "person":  # "习近平主席": the name, not the title alone
+                c.spans = [sp for sp in c.spans if not _TITLE_ONLY.fullmatch(sp.text)]
             if c.spans:
-                c.best = max(c.spans, key=lambda sp: _closeness(s.text, sp, matched))
+                c.best = max(c.spans, key=lambda sp: (_named(sp) if asked.kind == "person" else 0,
+                                                      _closeness(s.text, sp, matched)))
                 c.score += W.g_span * _closeness(s.text, c.best, matched)
             elif asked.kind in SPEAKERS and (said := _speaker(question, asked, sentences_before, anchor)):
                 c.best, c.quote_from, back = said  # "谢锋表示，…。……要求停止制裁…": the speaker is named before
                 c.score += W.g_span * 0.5 - W.g_speaker_back * back
             elif asked.kind in TYPED:
                 c.score -= W.g_no_span
+            said = periods(s.text) if asked_periods else set()
+            if said:  # "上半年…下降16.8%" answers the first half, "6月份…下降8.3%" does not
+                c.score += W.g_period if said & asked_periods else -W.g_other_period
             if rarest and rarest not in text and rarest not in lead and rarest not in title:
                 c.score -= W.g_rare_missing  # the question's rarest word, its subject, is not spoken of here
             if pairs >= W.echo_pairs and not c.spans:
@@ -119,6 +129,11 @@ def _speaker(question: str, asked: AskedType, before: list[Sentence],
         if spans:
             return spans[0], s, back
     return None
+
+
+def _named(span: Span) -> int:
+    """1 when jieba tags a word of the span as a person's name (nr), 0 for a role ("鉴定专家")."""
+    return int(any(f.startswith("nr") for _, f, _ in pos_tokens(span.text)))
 
 
 def _closeness(text: str, span: Span, matched: list[str]) -> float:

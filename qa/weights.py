@@ -62,6 +62,8 @@ class Weights:
     speaker_reach: int = 3  # sentences back a who-question looks for the speaker of a statement
     g_speaker_back: float = 0.3  # subtracted per sentence back the speaker was named
     closeness_chars: float = 8.0  # characters at which closeness halves
+    g_period: float = 1.0  # the sentence names the reporting period the question asks about (上半年, 1—6月)
+    g_other_period: float = 2.0  # subtracted: it names only other periods (6月份 for 上半年)
     g_rare_missing: float = 1.5  # subtracted: the question's rarest word is in neither the sentence, its lead nor the title
     echo_pairs: float = 0.6  # a sentence with this share of the question's pairs and no span is an echo
     g_echo: float = 1.0  # subtracted from an echo

@@ -1,0 +1,36 @@
+"""Reporting periods a text names: 上半年, 一季度, 1—6月, 6月份… as (first month, last month).
+
+Statistics news gives one figure per period ("6月份…下降8.3%", "上半年…下降16.8%"): a question about
+the first half is not answered by June's figure. Day dates ("7月27日") are not periods.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CN = {"一": 1, "二": 2, "三": 3, "四": 4}
+NAMED = {"上半年": (1, 6), "下半年": (7, 12), "前三季度": (1, 9), "全年": (1, 12), "一季度": (1, 3),
+         "二季度": (4, 6), "三季度": (7, 9), "四季度": (10, 12)}
+_PERIOD = re.compile(
+    r"(?P<named>上半年|下半年|前三季度|全年)"
+    r"|第?(?P<q>[一二三四])季度"
+    r"|(?P<a>\d{1,2})\s*月?\s*(?:[-—–~～]|至|到)\s*(?P<b>\d{1,2})\s*月(?:份)?(?!\s*\d{0,2}\s*[日号])"
+    r"|(?P<m>\d{1,2})\s*月份?(?!\s*\d{1,2}\s*[日号])(?!\d)")
+
+
+def periods(text: str) -> set[tuple[int, int]]:
+    """Every period ``text`` names, as (first month, last month)."""
+    found: set[tuple[int, int]] = set()
+    for m in _PERIOD.finditer(text):
+        if m.group("named"):
+            found.add(NAMED[m.group("named")])
+        elif m.group("q"):
+            q = _CN[m.group("q")]
+            found.add((3 * q - 2, 3 * q))
+        elif m.group("a"):
+            a, b = int(m.group("a")), int(m.group("b"))
+            if 1 <= a <= b <= 12:
+                found.add((a, b))
+        elif m.group("m") and 1 <= int(m.group("m")) <= 12:
+            found.add((int(m.group("m")), int(m.group("m"))))
+    return found
