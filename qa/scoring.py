@@ -10,6 +10,7 @@ from qa.sentences import Sentence
 from qa.slots import slot_score, slots
 from qa.weights import WEIGHTS as W
 from zhtext.normalise import canon
+from zhtext.periods import periods
 from zhtext.vocabulary import PERSON_TITLES, alternation
 
 _PERSON = re.compile(f"({alternation(PERSON_TITLES)})")
@@ -55,4 +56,8 @@ def score(q: Question, s: Sentence, rank: int) -> float:
         value += W.asked_period  # the asked period itself
     if q.places and set(s.places) & {p.name for p in q.places}:
         value += W.asked_place
+    asked_periods = periods(q.text)
+    said = periods(s.text) if asked_periods else set()
+    if said:  # "8月份甘肃省平均气温": July's figure is not August's
+        value += W.g_period if said & asked_periods else -W.g_other_period
     return value
