@@ -81,6 +81,52 @@ class Passage:
     place_level: int = 0  # 2: the chunk names the asked place; 1: only its article does
 
 
+@dataclass(frozen=True)
+class Filters:
+    """What a caller narrows the store to before anything is ranked: a published date range, a source,
+    a place the article names, a named corpus. Empty fields narrow nothing. Built by ``Filters.parse`` from
+    what a user typed, which says what is wrong in a ValueError (the API turns it into a 422)."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    source: str | None = None
+    place: str | None = None
+    collection: str | None = None  # the corpus to ask; None: the server's own (NEWSQA_COLLECTION)
+
+    def __post_init__(self) -> None:
+        if self.date_from and self.date_to and self.date_from > self.date_to:
+            raise ValueError(f"date_from {self.date_from} is after date_to {self.date_to}; swap them or "
+                             "leave one out")
+
+    @property
+    def narrows(self) -> bool:
+        """Whether the chunks themselves are filtered (the collection is chosen elsewhere, by the service)."""
+        return any((self.date_from, self.date_to, self.source, self.place))
+
+    @classmethod
+    def parse(cls, date_from: str | date | None = None, date_to: str | date | None = None,
+              source: str | None = None, place: str | None = None, collection: str | None = None) -> Filters:
+        """Filters from user input: ISO dates (YYYY-MM-DD), blank strings meaning "no filter"."""
+        return cls(_iso_day("date_from", date_from), _iso_day("date_to", date_to), _text(source), _text(place),
+                   _text(collection))
+
+
+def _text(value: str | None) -> str | None:
+    return (value or "").strip() or None
+
+
+def _iso_day(name: str, value: str | date | None) -> date | None:
+    if isinstance(value, date) or value is None:
+        return value
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{name}: {value!r} is not a date; give it as YYYY-MM-DD, e.g. 2022-07-16") from None
+
+
 @dataclass
 class Citation:
     n: int

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from core.records import Answer
+from core.records import Answer, Filters
 from core.settings import Settings
 from embedding.embedder import get_embedder
 from qa.compose import compose
@@ -66,7 +66,8 @@ class Engine:
         earlier = history_questions(history)
         return with_history(q, earlier) if earlier else q
 
-    def ask(self, question: str, history=None, k: int | None = None) -> Answer:
+    def ask(self, question: str, history=None, k: int | None = None, filters: Filters | None = None) -> Answer:
+        """``filters`` narrow this engine's store (its ``collection`` field is the service's business)."""
         t0 = time.perf_counter()
         question = (question or "").strip()
         if not question:
@@ -77,7 +78,7 @@ class Engine:
         timings: dict[str, float] = {}
         q = self.understand(question, history)
         timings["understand_ms"] = (time.perf_counter() - t0) * 1000
-        passages = retrieve(self, q, k=max(k or self.settings.k, 5) * 4, timings=timings)
+        passages = retrieve(self, q, k=max(k or self.settings.k, 5) * 4, timings=timings, filters=filters)
         t = time.perf_counter()
         answer = compose(q, passages, idf=lexical_index(self.store, self.cache_dir).idf_of,
                          similar=lambda texts: self.similarity(q.text, texts))
@@ -94,11 +95,13 @@ _ENGINES: dict[tuple, Engine] = {}
 
 
 def ask(question: str, history=None, *, store: str | Path | None = None, k: int | None = None,
-        settings: Settings | None = None) -> Answer:
+        settings: Settings | None = None, filters: Filters | None = None) -> Answer:
     """The one obvious entry point: ``from qa import ask; ask("南昌7月16日新增多少例？")``."""
     settings = settings or Settings.from_env(store=store)
+    if filters is not None and filters.collection:
+        settings = settings.with_(collection=filters.collection)
     key = (settings.store, settings.chroma_url, settings.collection, settings.embed_model)
     engine = _ENGINES.get(key)
     if engine is None:
         engine = _ENGINES[key] = Engine(settings)
-    return engine.ask(question, history=history, k=k)
+    return engine.ask(question, history=history, k=k, filters=filters)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import time
 
-from core.records import Passage
-from core.schema import key_monthday, key_year
+from core.records import Filters, Passage
+from core.schema import date_key, key_monthday, key_year
 from qa.question import AskedDate, Question
 from storage.lexical import lexical_index
-from zhtext.places import Place
+from zhtext.places import Place, find_places
 
 RRF_K = 60
 
@@ -52,6 +52,51 @@ def place_matches(asked: list[Place], meta: dict) -> int:
     return 0
 
 
+def filter_place(name: str) -> str:
+    """The gazetteer's name for a place filter ("南昌市" → "南昌", as ``doc_places`` holds it); a name the
+    gazetteer does not know is kept as given."""
+    found = find_places(name)
+    return found[0].place.name if len(found) == 1 and found[0].text == name else name
+
+
+def filter_where(f: Filters | None) -> dict | None:
+    """The Chroma ``where`` for explicit filters: published within the range, the source, the place."""
+    if f is None or not f.narrows:
+        return None
+    clauses: list[dict] = []
+    if f.date_from:
+        clauses.append({"published": {"$gte": date_key(f.date_from)}})
+    if f.date_to:
+        clauses.append({"published": {"$lte": date_key(f.date_to)}})
+    if f.source:
+        clauses.append({"source": {"$eq": f.source}})
+    if f.place:
+        clauses.append({"doc_places": {"$contains": filter_place(f.place)}})
+    return _all(clauses)
+
+
+def filter_matches(f: Filters | None, meta: dict) -> bool:
+    """``filter_where`` on one chunk's metadata, for the hits of the lexical index (which Chroma does not filter)."""
+    if f is None or not f.narrows:
+        return True
+    published = meta.get("published")
+    if (f.date_from or f.date_to) and not published:
+        return False
+    if f.date_from and published < date_key(f.date_from):
+        return False
+    if f.date_to and published > date_key(f.date_to):
+        return False
+    if f.source and meta.get("source") != f.source:
+        return False
+    return not f.place or filter_place(f.place) in (meta.get("doc_places") or [])
+
+
+def _all(clauses: list[dict]) -> dict | None:
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
 def _where(q: Question) -> dict | None:
     clauses = []
     if q.dates:
@@ -62,13 +107,14 @@ def _where(q: Question) -> dict | None:
     if names:
         clauses.append({"doc_places": {"$contains": names[0]}} if len(names) == 1 else
                        {"$or": [{"doc_places": {"$contains": n}} for n in names]})
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+    return _all(clauses)
 
 
-def retrieve(engine, q: Question, k: int = 20, timings: dict | None = None) -> list[Passage]:
-    """Candidates from dense, constraint-filtered dense and BM25, fused by reciprocal rank, then reranked."""
+def retrieve(engine, q: Question, k: int = 20, timings: dict | None = None,
+             filters: Filters | None = None) -> list[Passage]:
+    """Candidates from dense, constraint-filtered dense and BM25, fused by reciprocal rank, then reranked.
+    Explicit ``filters`` narrow every side before ranking: both dense queries carry their ``where`` and the
+    lexical hits are dropped by the same test on their metadata."""
     timings = timings if timings is not None else {}
     store = engine.store
     if store.chunk_count() == 0:
@@ -80,9 +126,11 @@ def retrieve(engine, q: Question, k: int = 20, timings: dict | None = None) -> l
     t = time.perf_counter()
     found: dict[str, Passage] = {}
     rankings: list[list[str]] = []
-    where = _where(q)
-    for filt in ([None, where] if where else [None]):
-        hits = store.query(qvec, n=k * 2 if filt is None else k, where=filt)
+    base = filter_where(filters)
+    asked = _where(q)
+    where = _all([c for c in (base, asked) if c])
+    for filt in ([base, where] if asked else [base]):
+        hits = store.query(qvec, n=k * 2 if filt is base else k, where=filt)
         for cid, doc, meta, dist in hits:
             p = found.setdefault(cid, Passage(cid, meta["doc_id"], doc, meta))
             p.dense = max(p.dense or -1.0, 1.0 - dist)
@@ -90,13 +138,16 @@ def retrieve(engine, q: Question, k: int = 20, timings: dict | None = None) -> l
     timings["dense_ms"] = (time.perf_counter() - t) * 1000
 
     t = time.perf_counter()
-    lex = lexical_index(store, engine.cache_dir).search(q.search_text, k * 2)
+    narrowed = filters is not None and filters.narrows
+    # with filters, more lexical hits are read so that enough survive them
+    lex = lexical_index(store, engine.cache_dir).search(q.search_text, k * (10 if narrowed else 2))
     lex_ids = [cid for cid, _ in lex]
     missing = [cid for cid in lex_ids if cid not in found]
     if missing:
         for cid, doc, meta in store.chunks_by_id(missing):
-            found[cid] = Passage(cid, meta["doc_id"], doc, meta)
-    rankings.append([cid for cid in lex_ids if cid in found])
+            if filter_matches(filters, meta):
+                found[cid] = Passage(cid, meta["doc_id"], doc, meta)
+    rankings.append([cid for cid in lex_ids if cid in found][:k * 2])
     timings["lexical_ms"] = (time.perf_counter() - t) * 1000
 
     # serve only chunks whose article is sealed (NewsStore's protocol): old version or new, never both
