@@ -2,7 +2,8 @@
 
 Errors are JSON ``{"error": {"message", "type", "param"}}`` (OpenAI's shape) with a status that
 says whose fault it is: 400 body is not JSON, 422 a field is missing or of the wrong type,
-413 the question is longer than ``max_question_chars`` (NEWSQA_MAX_QUESTION_CHARS, default
+422 also a filter that is not one (``date_from``/``date_to`` not YYYY-MM-DD, ``date_from`` after ``date_to``,
+a ``collection`` the store does not hold), 413 the question is longer than ``max_question_chars`` (NEWSQA_MAX_QUESTION_CHARS, default
 2000) or an upload is too large, 403 uploads are off, 404 no such article, 503 the Chroma server
 (NEWSQA_CHROMA_URL) stopped answering — the message says how to start it again.
 
@@ -23,17 +24,36 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
+from core.records import Filters
 from core.settings import Settings
 from newsqa import openai_compat
 from newsqa.ratelimit import RateLimiter
-from newsqa.service import Service, UploadDisabled
+from newsqa.service import Service, UnknownCollection, UploadDisabled
 from newsqa.uploads import Limits, UploadRefused, UploadTooBig, preflight
 from storage.store import StoreUnavailable
 
 History = list[StrictStr | list[StrictStr | None] | dict[str, Any]]
 
 
-class AskRequest(BaseModel):
+class FilterFields(BaseModel):
+    """Optional filters that narrow the store before ranking (also extra body fields of /v1/chat/completions)."""
+
+    date_from: StrictStr | None = Field(None, description="only articles published on or after (YYYY-MM-DD)")
+    date_to: StrictStr | None = Field(None, description="only articles published on or before (YYYY-MM-DD)")
+    source: StrictStr | None = Field(None, description="only articles of this source (publisher), e.g. 新浪财经")
+    place: StrictStr | None = Field(None, description="only articles that name this place, e.g. 南昌")
+    collection: StrictStr | None = Field(None, description="the corpus to ask (GET /api/collections lists them)")
+
+    def filters(self) -> Filters:
+        """The filters, or a 422 naming the field that is wrong."""
+        try:
+            return Filters.parse(self.date_from, self.date_to, self.source, self.place, self.collection)
+        except ValueError as err:
+            param = str(err).split(" ", 1)[0].rstrip(":")
+            raise ApiError(422, str(err), param if param in type(self).model_fields else "date_from") from None
+
+
+class AskRequest(FilterFields):
     model_config = ConfigDict(extra="forbid")
 
     question: StrictStr = Field(description="the question, at most max_question_chars characters")
@@ -46,7 +66,7 @@ class ChatMessage(BaseModel):
     content: StrictStr | list[dict[str, Any]] | None = None
 
 
-class ChatRequest(BaseModel):
+class ChatRequest(FilterFields):
     model_config = ConfigDict(extra="allow")  # temperature, max_tokens… are accepted and ignored
 
     model: str = openai_compat.MODEL
@@ -162,6 +182,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
         return error_response(exc.status, exc.message, exc.param, exc.kind, exc.headers)
 
+    @app.exception_handler(UnknownCollection)
+    async def _unknown_collection(request: Request, exc: UnknownCollection) -> JSONResponse:
+        return error_response(422, str(exc), "collection")
+
     @app.exception_handler(StoreUnavailable)
     async def _store_down(request: Request, exc: StoreUnavailable) -> JSONResponse:
         return error_response(503, str(exc), kind="service_unavailable_error")
@@ -234,7 +258,12 @@ def api_router(service: Service) -> APIRouter:
     @router.post("/api/ask", dependencies=limit)
     def ask(req: AskRequest) -> dict:
         question = _check_question(service, req.question, "question")
-        return service.ask(question, history=req.history, k=req.k).to_dict()
+        return service.ask(question, history=req.history, k=req.k, filters=req.filters()).to_dict()
+
+    @router.get("/api/collections")
+    def collections() -> dict:
+        return {"default": settings.collection,
+                "collections": [{"name": n, "articles": a} for n, a in service.collections().items()]}
 
     @router.get("/api/articles/{doc_id}")
     def article(doc_id: str) -> dict:
@@ -292,7 +321,7 @@ def api_router(service: Service) -> APIRouter:
             raise ApiError(422, "messages: the last message must be the user's question", "messages")
         question, history = openai_compat.split_messages(messages)
         question = _check_question(service, question, "messages")
-        answer = service.ask(question, history=history, k=req.k)
+        answer = service.ask(question, history=history, k=req.k, filters=req.filters())
         if req.stream:
             return StreamingResponse(openai_compat.stream(answer), media_type="text/event-stream",
                                      headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})

@@ -1,4 +1,4 @@
-"""The ``newsqa`` command: ingest, ask, eval, serve, mcp."""
+"""The ``newsqa`` command: ingest, ask, eval, serve, mcp, collections."""
 
 from __future__ import annotations
 
@@ -14,7 +14,8 @@ def _settings(args: argparse.Namespace) -> Settings:
     return Settings.from_env(store=getattr(args, "store", None), k=getattr(args, "k", None),
                              batch_size=getattr(args, "batch_size", None), device=getattr(args, "device", None),
                              chunk_size=getattr(args, "chunk_size", None),
-                             workers=getattr(args, "workers", None))
+                             workers=getattr(args, "workers", None),
+                             collection=getattr(args, "collection", None))
 
 
 def _workers(value: str) -> int:
@@ -49,14 +50,18 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
+    from core.records import Filters
     from qa.engine import Engine
 
-    engine = Engine(_settings(args))
+    filters = Filters.parse(args.date_from, args.date_to, args.source, args.place)  # a bad date: exit 2, before loading
+    settings = _settings(args)
+    _require_collection(settings)
+    engine = Engine(settings)
     questions = [args.question] if args.question else (line.strip() for line in sys.stdin)
     for question in questions:
         if not question:
             continue
-        answer = engine.ask(question, k=args.k)
+        answer = engine.ask(question, k=args.k, filters=filters)
         if args.json:
             print(json.dumps(answer.to_dict(), ensure_ascii=False), flush=True)
         else:
@@ -90,6 +95,34 @@ def _thresholds(value: str) -> list[float]:
         raise argparse.ArgumentTypeError(f"{value!r}: give comma-separated numbers, e.g. 0.2,0.4,0.6") from None
 
 
+def _require_collection(settings: Settings) -> None:
+    """Asking a corpus that is not there would create it empty and refuse every question: say so instead."""
+    from storage.store import list_corpora, make_client
+
+    known = list_corpora(make_client(settings), settings.chroma_url or None)
+    if known and settings.collection not in known:
+        raise ValueError(f"no corpus named {settings.collection!r} in {settings.chroma_url or settings.store} "
+                         f"(it holds: {', '.join(known)}); pass one of those to --collection, or ingest one with "
+                         f"`newsqa ingest --collection {settings.collection} PATH`")
+
+
+def cmd_collections(args: argparse.Namespace) -> int:
+    from storage.store import list_corpora, make_client
+
+    settings = _settings(args)
+    corpora = list_corpora(make_client(settings), settings.chroma_url or None)
+    if args.json:
+        print(json.dumps({"collections": [{"name": n, "articles": a} for n, a in corpora.items()]},
+                         ensure_ascii=False))
+    elif not corpora:
+        print(f"no corpora in {settings.chroma_url or settings.store}; make one with "
+              "`newsqa ingest --collection NAME PATH`")
+    else:
+        for name, articles in corpora.items():
+            print(f"{name}\t{articles} articles{'  (default)' if name == settings.collection else ''}")
+    return 0
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     from newsqa.server import serve
 
@@ -108,8 +141,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsqa", description="Question answering over Chinese news articles.")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    def common(p: argparse.ArgumentParser) -> None:
+    def corpus(p: argparse.ArgumentParser) -> None:
         p.add_argument("--store", help="Chroma directory (default: vectorstore/, env NEWSQA_STORE)")
+        p.add_argument("--collection", help="the named corpus in the store (default: newsqa, env NEWSQA_COLLECTION; "
+                                            "`newsqa collections` lists them)")
+
+    def common(p: argparse.ArgumentParser) -> None:
+        corpus(p)
         p.add_argument("--json", action="store_true", help="print one JSON line for machines")
 
     p = sub.add_parser("ingest", help="clean, chunk, embed and store articles")
@@ -129,6 +167,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="answer a question (or one per line from stdin) with citations")
     p.add_argument("question", nargs="?", help="the question; omit to read one per line from stdin")
     p.add_argument("--k", type=int, help="passages to consider (default 5, env NEWSQA_K)")
+    p.add_argument("--date-from", "--from", dest="date_from", metavar="YYYY-MM-DD", help="only articles published on or after")
+    p.add_argument("--date-to", "--to", dest="date_to", metavar="YYYY-MM-DD", help="only articles published on or before")
+    p.add_argument("--source", help="only articles of this source (publisher), e.g. 新浪财经")
+    p.add_argument("--place", help="only articles that name this place, e.g. 南昌")
     common(p)
     p.set_defaults(func=cmd_ask)
 
@@ -147,12 +189,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", help="address to listen on (default 127.0.0.1, this machine only, env NEWSQA_HOST; "
                                   "0.0.0.0 for every interface, where uploads need NEWSQA_API_KEY)")
     p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
-    p.add_argument("--store", help="Chroma directory (default: vectorstore/, env NEWSQA_STORE)")
+    corpus(p)
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("mcp", help="a Model Context Protocol server on stdio with the tools ask and search")
-    p.add_argument("--store", help="Chroma directory (default: vectorstore/, env NEWSQA_STORE)")
+    corpus(p)
     p.set_defaults(func=cmd_mcp)
+
+    p = sub.add_parser("collections", help="list the store's named corpora with their article counts")
+    p.add_argument("--store", help="Chroma directory (default: vectorstore/, env NEWSQA_STORE)")
+    p.add_argument("--json", action="store_true", help="print one JSON line for machines")
+    p.set_defaults(func=cmd_collections)
     return parser
 
 

@@ -4,6 +4,10 @@ Answers are serialised by a lock: the engine's lexical cache is rebuilt in place
 ingest and is not safe to build twice at once, and on a CPU the embedder already uses every
 core, so parallel answers would not be faster. Ingests are serialised by a second lock and do
 not block answering.
+
+A request may name another corpus of the same store (``Filters.collection``): the service opens one Engine per
+corpus on first use, on the same Chroma client and sharing the one embedder (and LLM), and keeps it. A name the
+store does not hold is refused (``UnknownCollection``) rather than created empty.
 """
 
 from __future__ import annotations
@@ -15,17 +19,22 @@ from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
-from core.records import Answer, IngestReport, Passage
+from core.records import Answer, Filters, IngestReport, Passage
 from core.settings import Settings
 from ingest.pipeline import ingest_paths
 from newsqa.uploads import Limits, stage
 from qa.engine import Engine
 from qa.retrieve import retrieve
 from storage.corpus import ArticleView, CorpusSummary, get_article, summarize
+from storage.store import list_corpora, open_store
 
 
 class UploadDisabled(PermissionError):
     """Uploads are off (NEWSQA_ALLOW_UPLOAD=0)."""
+
+
+class UnknownCollection(LookupError):
+    """A request named a corpus the store does not hold."""
 
 
 class Service:
@@ -34,7 +43,9 @@ class Service:
         self.engine = engine if engine is not None else Engine(self.settings)
         self._ask_lock = threading.Lock()
         self._ingest_lock = threading.Lock()
-        self._corpus: tuple[tuple[int, int], CorpusSummary] | None = None
+        self._engines_lock = threading.Lock()
+        self._engines: dict[str, Engine] = {self.settings.collection: self.engine}
+        self._corpus: dict[str, tuple[tuple[int, int], CorpusSummary]] = {}
 
     @property
     def store(self):
@@ -44,20 +55,47 @@ class Service:
     def model(self) -> str:
         return self.settings.embed_model
 
-    def ask(self, question: str, history=None, k: int | None = None) -> Answer:
+    def collections(self) -> dict[str, int]:
+        """The store's corpora with their article counts."""
+        return list_corpora(self.store.client, self.store.url)
+
+    def engine_for(self, collection: str | None = None) -> Engine:
+        """The engine of a named corpus (None: the server's own), opened on first use and kept."""
+        name = (collection or "").strip() or self.settings.collection
+        with self._engines_lock:
+            engine = self._engines.get(name)
+            if engine is not None:
+                return engine
+            known = self.collections()
+            if name not in known:
+                have = ", ".join(known) or "none"
+                raise UnknownCollection(f"collection: no corpus named {name!r} in this store (it holds: {have}); "
+                                        f"pick one of those, or ingest one with `newsqa ingest --collection {name} "
+                                        "PATH`")
+            settings = self.settings.with_(collection=name)
+            engine = Engine(settings, store=open_store(settings, client=self.store.client),
+                            embedder=self.engine.embedder, llm=self.engine.llm)
+            self._engines[name] = engine
+            return engine
+
+    def ask(self, question: str, history=None, k: int | None = None, filters: Filters | None = None) -> Answer:
+        engine = self.engine_for(filters.collection if filters else None)
         with self._ask_lock:
-            return self.engine.ask(question, history=history, k=k)
+            return engine.ask(question, history=history, k=k, filters=filters)
 
     def warm_up(self) -> None:
         """Load the embedder and build the lexical index now, not on the first user's question."""
         self.ask("南昌7月16日新增多少例")
 
-    def search(self, query: str, k: int = 5, on: date | None = None, place: str | None = None) -> list[Passage]:
-        """Passages for a query; a date or place given here must match the passage, not just rank it higher."""
+    def search(self, query: str, k: int = 5, on: date | None = None, place: str | None = None,
+               filters: Filters | None = None) -> list[Passage]:
+        """Passages for a query; a date or place given here must match the passage, not just rank it higher.
+        ``filters`` narrow the store before ranking, as for ``ask``."""
         text = " ".join(filter(None, [place, f"{on.year}年{on.month}月{on.day}日" if on else None, query]))
+        engine = self.engine_for(filters.collection if filters else None)
         with self._ask_lock:
-            q = self.engine.understand(text)
-            passages = retrieve(self.engine, q, k=max(k, 5) * 4)
+            q = engine.understand(text)
+            passages = retrieve(engine, q, k=max(k, 5) * 4, filters=filters)
         if on:
             passages = [p for p in passages if p.date_match]
         if place:
@@ -67,20 +105,31 @@ class Service:
     def health(self) -> dict:
         return {"status": "ok", "articles": self.store.article_count(), "chunks": self.store.chunk_count(),
                 "model": self.model, "upload": self.settings.allow_upload,
-                "max_question_chars": self.settings.max_question_chars}
+                "max_question_chars": self.settings.max_question_chars, "collection": self.settings.collection}
 
-    def corpus(self) -> CorpusSummary:
-        """The corpus summary, recomputed only when the store changed."""
-        key = (self.store.version(), self.store.article_count())
-        if self._corpus is None or self._corpus[0] != key:
-            self._corpus = (key, summarize(self.store))
-        return self._corpus[1]
+    def corpus(self, collection: str | None = None) -> CorpusSummary:
+        """A corpus's summary, recomputed only when its store changed."""
+        engine = self.engine_for(collection)
+        name, store = engine.settings.collection, engine.store
+        key = (store.version(), store.article_count())
+        cached = self._corpus.get(name)
+        if cached is None or cached[0] != key:
+            cached = self._corpus[name] = (key, summarize(store))
+        return cached[1]
 
-    def article(self, doc_id: str) -> ArticleView | None:
-        return get_article(self.store, doc_id)
+    def article(self, doc_id: str, collection: str | None = None) -> ArticleView | None:
+        """An article of the named corpus; without a name, of the server's own or any corpus opened so far
+        (a doc_id hashes the body, so it names one article whichever corpus holds it)."""
+        if collection:
+            return get_article(self.engine_for(collection).store, doc_id)
+        for engine in [self.engine, *list(self._engines.values())]:
+            view = get_article(engine.store, doc_id)
+            if view is not None:
+                return view
+        return None
 
-    def bodies(self, doc_ids: list[str]) -> dict[str, str]:
-        return self.store.bodies(doc_ids)
+    def bodies(self, doc_ids: list[str], collection: str | None = None) -> dict[str, str]:
+        return self.engine_for(collection).store.bodies(doc_ids)
 
     @property
     def upload_dir(self) -> Path:

@@ -11,7 +11,7 @@ import time
 
 import gradio as gr
 
-from core.records import Answer
+from core.records import Answer, Filters
 from newsqa import render
 from newsqa.labels import t
 from newsqa.service import Service
@@ -56,10 +56,28 @@ def plain_message(answer: Answer) -> str:
     return "\n".join(lines)
 
 
+FILTER_LABELS = {  # the filter accordion, in both languages (its labels do not switch with the language)
+    "filters": "筛选 · Filters",
+    "corpus": "语料库 · Corpus",
+    "date_from": "发布日期起 · Published from (YYYY-MM-DD)",
+    "date_to": "发布日期止 · Published to (YYYY-MM-DD)",
+    "source": "来源 · Source",
+    "place": "地点 · Place",
+}
+
+
+def corpus_choices(service: Service) -> list[tuple[str, str]]:
+    """The corpus dropdown: (label with its article count, name), the server's own first."""
+    corpora = service.collections()
+    names = sorted(corpora, key=lambda n: (n != service.settings.collection, n))
+    return [(f"{n} ({corpora[n]})", n) for n in names]
+
+
 def build_ui(service: Service) -> gr.Blocks:
     allow_upload = service.settings.allow_upload
 
-    def respond(message: str, history: list, lang: str):
+    def respond(message: str, history: list, lang: str, collection: str | None = None, date_from: str = "",
+                date_to: str = "", source: str = "", place: str = ""):
         message = (message or "").strip()
         history = list(history or [])
         if not message:
@@ -70,8 +88,9 @@ def build_ui(service: Service) -> gr.Blocks:
                     {"role": "assistant", "content": render.thinking_html(lang)}]
         yield "", history
         try:
-            answer = service.ask(message, history=earlier)
-            bodies = service.bodies([c.doc_id for c in answer.citations])
+            filters = Filters.parse(date_from, date_to, source, place, collection)
+            answer = service.ask(message, history=earlier, filters=filters)
+            bodies = service.bodies([c.doc_id for c in answer.citations], collection=filters.collection)
         except Exception as err:  # the store or the model failed: say so in the chat, keep the session
             log.exception("answering %r failed", message)
             history[-1] = {"role": "assistant", "content": render.error_html(err, lang)}
@@ -96,8 +115,8 @@ def build_ui(service: Service) -> gr.Blocks:
         view = service.article(doc) if doc else None
         return render.article_html(view, data.get("start", 0), data.get("end", 0), lang)
 
-    def corpus(query: str, lang: str):
-        summary = service.corpus()
+    def corpus(query: str, lang: str, collection: str | None = None):
+        summary = service.corpus(collection or None)
         return render.corpus_stats_html(summary, lang), render.corpus_list_html(summary, query, lang)
 
     def upload(files, query: str, lang: str, progress=gr.Progress()):
@@ -112,14 +131,19 @@ def build_ui(service: Service) -> gr.Blocks:
         report = service.ingest_uploads([(p.rsplit("/", 1)[-1], p) for p in paths], progress=step)
         return render.upload_report_html(report, lang), *corpus(query, lang)
 
-    def switch(lang: str, query: str):
+    def refresh_corpora():
+        """Corpora ingested since the server started show up at the next page load."""
+        choices = corpus_choices(service)
+        return gr.update(choices=choices, visible=len(choices) > 1)
+
+    def switch(lang: str, query: str, collection: str | None = None):
         lang = lang if lang in ("zh", "en") else "zh"
         out = [render.header_html(lang),
                gr.update(label=t(lang, "tab_chat")), gr.update(label=t(lang, "tab_corpus")),
                gr.update(placeholder=t(lang, "chat_placeholder"), label=t(lang, "chat_label")),
                gr.update(placeholder=t(lang, "input_placeholder")), gr.update(value=t(lang, "new_chat")),
                f'<div class="nq-examples-label">{render.esc(t(lang, "examples"))}</div>',
-               gr.update(placeholder=t(lang, "search_articles")), *corpus(query, lang)]
+               gr.update(placeholder=t(lang, "search_articles")), *corpus(query, lang, collection)]
         if allow_upload:
             out += [gr.update(label=t(lang, "tab_upload")), gr.update(label=t(lang, "upload_files")),
                     gr.update(value=t(lang, "upload_button")), render.esc(t(lang, "upload_help"))]
@@ -129,6 +153,9 @@ def build_ui(service: Service) -> gr.Blocks:
         lang = gr.State("zh")
         with gr.Row(elem_id="nq-top"):
             header = gr.HTML(render.header_html("zh"), js_on_load=None, scale=1)
+            choices = corpus_choices(service)
+            collection = gr.Dropdown(choices, value=service.settings.collection, label=FILTER_LABELS["corpus"],
+                                     elem_id="nq-collection", scale=0, min_width=180, visible=len(choices) > 1)
             lang_pick = gr.Radio([("中文", "zh"), ("English", "en")], value="zh", show_label=False,
                                  container=False, elem_id="nq-lang", scale=0, min_width=200)
         with gr.Tabs():
@@ -142,6 +169,15 @@ def build_ui(service: Service) -> gr.Blocks:
                                      max_length=service.settings.max_question_chars)
                     new_chat = gr.Button(t("zh", "new_chat"), scale=0, min_width=96, elem_id="nq-new",
                                          variant="secondary")
+                with gr.Accordion(FILTER_LABELS["filters"], open=False, elem_id="nq-filters"), gr.Row():
+                    date_from = gr.Textbox(label=FILTER_LABELS["date_from"], placeholder="2022-07-01", max_length=10,
+                                           elem_id="nq-date-from")
+                    date_to = gr.Textbox(label=FILTER_LABELS["date_to"], placeholder="2022-07-31", max_length=10,
+                                         elem_id="nq-date-to")
+                    source = gr.Textbox(label=FILTER_LABELS["source"], placeholder="新浪财经", max_length=100,
+                                        elem_id="nq-source")
+                    place = gr.Textbox(label=FILTER_LABELS["place"], placeholder="南昌", max_length=50,
+                                       elem_id="nq-place")
                 examples_label = gr.HTML(f'<div class="nq-examples-label">{render.esc(t("zh", "examples"))}</div>',
                                          js_on_load=None)
                 with gr.Row(elem_id="nq-examples"):
@@ -164,20 +200,25 @@ def build_ui(service: Service) -> gr.Blocks:
                 upload_btn.click(upload, [files, query, lang], [report, stats, listing], api_visibility="private",
                                  concurrency_limit=1)
 
-        box.submit(respond, [box, chatbot, lang], [box, chatbot], api_visibility="private", concurrency_limit=4)
+        asking = [box, chatbot, lang, collection, date_from, date_to, source, place]
+        box.submit(respond, asking, [box, chatbot], api_visibility="private", concurrency_limit=4)
         for b, q in zip(example_buttons, EXAMPLES, strict=True):
             b.click(lambda q=q: q, None, box, queue=False, api_visibility="private").then(
-                respond, [box, chatbot, lang], [box, chatbot], api_visibility="private", concurrency_limit=4)
+                respond, asking, [box, chatbot], api_visibility="private", concurrency_limit=4)
         new_chat.click(lambda: ([], ""), None, [chatbot, box], queue=False, api_visibility="private")
-        query.change(corpus, [query, lang], [stats, listing], api_visibility="private", queue=False)
-        tab_corpus.select(corpus, [query, lang], [stats, listing], api_visibility="private", queue=False)
+        query.change(corpus, [query, lang, collection], [stats, listing], api_visibility="private", queue=False)
+        tab_corpus.select(corpus, [query, lang, collection], [stats, listing], api_visibility="private", queue=False)
+        # another corpus is another conversation: its answers would cite articles the new one does not hold
+        collection.change(lambda: ([], ""), None, [chatbot, box], queue=False, api_visibility="private").then(
+            corpus, [query, lang, collection], [stats, listing], api_visibility="private", queue=False)
         lang_pick.change(lambda x: x, lang_pick, lang, js=LANG_JS, queue=False, api_visibility="private").then(
-            switch, [lang, query],
+            switch, [lang, query, collection],
             [header, tab_chat, tab_corpus, chatbot, box, new_chat, examples_label, query, stats, listing, *upload_parts],
             queue=False, api_visibility="private")
         gr.HTML("", elem_id="nq-viewer", js_on_load=VIEWER_JS, server_functions=[open_article],
                 apply_default_css=False)
-        demo.load(corpus, [query, lang], [stats, listing], api_visibility="private", queue=False)
+        demo.load(corpus, [query, lang, collection], [stats, listing], api_visibility="private", queue=False)
+        demo.load(refresh_corpora, None, collection, api_visibility="private", queue=False)
         gr.api(chat, api_name="chat", concurrency_limit=4)
     return demo
 

@@ -347,6 +347,16 @@ def open_store(settings: Settings, client: chromadb.ClientAPI | None = None) -> 
     return NewsStore(client, *(_guard(c, url) for c in (chunks, articles, files)), url=url)
 
 
+def list_corpora(client: chromadb.ClientAPI, url: str | None = None) -> dict[str, int]:
+    """The named corpora of a Chroma client, {name: article count}: every ``<name>_articles`` collection
+    whose ``<name>_chunks`` is there too. Reads only, so listing never creates a corpus."""
+    with _answering(url):
+        names = {c if isinstance(c, str) else c.name for c in client.list_collections()}
+        return {name[: -len("_articles")]: client.get_collection(name, embedding_function=None).count()
+                for name in sorted(names)
+                if name.endswith("_articles") and name[: -len("_articles")] + "_chunks" in names}
+
+
 def get_all(collection: chromadb.Collection, batch: int = 5000, **kwargs) -> dict[str, list]:
     """``collection.get`` in pages, so large stores never hit Chroma's per-request limits."""
     out: dict[str, list] = {"ids": [], "metadatas": [], "documents": []}
