@@ -166,3 +166,26 @@ def launch_at(host: str, store: Path, settings, log: Path, **env: str) -> LiveSe
         proc = subprocess.Popen(cmd, cwd=ROOT, env=child_env(settings, **env), stdout=out, stderr=subprocess.STDOUT,
                                 stdin=subprocess.DEVNULL)
     return LiveServer(f"http://127.0.0.1:{port}", proc, store, log)
+
+
+def corpora_store(dest: Path, settings, embedder, corpora: dict[str, list[Path]]) -> dict[str, set[str]]:
+    """One store holding several named corpora ({name: article files}), built in this process with the
+    shared embedder; returns each corpus's doc_ids."""
+    from ingest.pipeline import ingest_paths
+    from storage.store import open_store
+
+    out: dict[str, set[str]] = {}
+    for name, paths in corpora.items():
+        s = settings.with_(store=dest, collection=name)
+        store = open_store(s)
+        report = ingest_paths([str(p) for p in paths], s, store=store, embedder=embedder)
+        assert report.articles == len(paths) and not report.failed, report
+        out[name] = set(store.article_metadatas()[0])
+    return out
+
+
+def run_cli(args: list[str], settings, stdin: str = "", timeout: float = START_TIMEOUT,
+            **env: str) -> subprocess.CompletedProcess:
+    """``python -m newsqa ARGS`` as a user runs it, with the test models: (exit code, stdout, stderr) as text."""
+    return subprocess.run([sys.executable, "-m", "newsqa", *args], cwd=ROOT, env=child_env(settings, **env),
+                          input=stdin, capture_output=True, text=True, timeout=timeout)
