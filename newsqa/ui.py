@@ -89,6 +89,11 @@ def build_ui(service: Service) -> gr.Blocks:
         yield "", history
         try:
             filters = Filters.parse(date_from, date_to, source, place, collection)
+        except ValueError as err:  # a mistyped filter: say what to type, nothing to log
+            history[-1] = {"role": "assistant", "content": render.error_html(err, lang)}
+            yield "", history
+            return
+        try:
             answer = service.ask(message, history=earlier, filters=filters)
             bodies = service.bodies([c.doc_id for c in answer.citations], collection=filters.collection)
         except Exception as err:  # the store or the model failed: say so in the chat, keep the session
