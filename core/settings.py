@@ -37,6 +37,7 @@ class Settings:
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = None
+    llm_timeout: float = 30.0  # seconds to wait for the LLM (no retries); past it the extractive answer stands
     allow_upload: bool = True
     max_question_chars: int = 2000
     host: str = "127.0.0.1"  # where `newsqa serve` listens; beyond loopback without api_key, uploads are off
@@ -106,6 +107,14 @@ def _coerce(name: str, raw: str, default):
         raise ValueError(f"NEWSQA_{name.upper()}={raw!r}: expected 1/0, true/false, yes/no or on/off")
     if name == "workers":
         return parse_workers(raw)
+    if isinstance(default, float):
+        try:
+            value = float(raw)
+        except ValueError:
+            value = -1.0
+        if not value > 0:
+            raise ValueError(f"NEWSQA_{name.upper()}={raw!r}: expected a number of seconds above 0")
+        return value
     if isinstance(default, int):
         try:
             return int(raw)

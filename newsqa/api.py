@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 from collections.abc import Sequence
 from typing import Any, Literal
 
@@ -321,11 +322,13 @@ def api_router(service: Service) -> APIRouter:
             raise ApiError(422, "messages: the last message must be the user's question", "messages")
         question, history = openai_compat.split_messages(messages)
         question = _check_question(service, question, "messages")
-        answer = service.ask(question, history=history, k=req.k, filters=req.filters())
         if req.stream:
-            return StreamingResponse(openai_compat.stream(answer), media_type="text/event-stream",
+            events = service.stream(question, history=history, k=req.k, filters=req.filters())
+            first = next(events)  # retrieval runs here, so a store that is down is a 503, not a broken stream
+            return StreamingResponse(openai_compat.stream_events(itertools.chain([first], events)),
+                                     media_type="text/event-stream",
                                      headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
-        return openai_compat.completion(answer)
+        return openai_compat.completion(service.ask(question, history=history, k=req.k, filters=req.filters()))
 
     return router
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict
 
 from core.records import Answer
 from qa.engine import message_text
+from qa.llm import Final
 
 MODEL = "newsqa"
 
@@ -77,6 +78,43 @@ def stream(answer: Answer, model: str = MODEL) -> Iterator[str]:
     for piece in pieces(answer.answer):
         yield chunk({"content": piece})
     yield chunk({}, "stop", citations=_citations(answer), abstained=answer.abstained)
+    yield sse("[DONE]")
+
+
+def stream_events(events: Iterable[str | Final], model: str = MODEL) -> Iterator[str]:
+    """Server-sent events of ``Engine.stream``: the LLM's tokens as content chunks as they come (or, with
+    no LLM, the answer in short runs), then the final chunk with the citations.
+
+    When the streamed text failed the number check, a last content chunk says why and gives the extractive
+    answer, and the final chunk carries ``replaced`` {reason, message, content} so a client that knows it
+    can swap the shown text for ``content``."""
+    base = {"id": f"chatcmpl-{uuid.uuid4().hex}", "object": "chat.completion.chunk", "created": int(time.time()),
+            "model": model}
+
+    def chunk(delta: dict, finish: str | None = None, **extra) -> str:
+        return sse({**base, "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}],
+                    **extra})
+
+    yield chunk({"role": "assistant", "content": ""})
+    streamed = False
+    final = None
+    for event in events:
+        if isinstance(event, Final):
+            final = event
+            break
+        streamed = True
+        yield chunk({"content": event})
+    if final is None:
+        raise RuntimeError("the answer stream ended without its final event")
+    answer, extra = final.answer, {}
+    if final.reason:
+        extra["replaced"] = {"reason": final.reason, "message": final.message, "content": answer.answer}
+    if streamed and final.reason:
+        yield chunk({"content": f"\n\n——{final.message}\n\n{answer.answer}"})
+    elif not streamed:
+        for piece in pieces(answer.answer):
+            yield chunk({"content": piece})
+    yield chunk({}, "stop", citations=_citations(answer), abstained=answer.abstained, **extra)
     yield sse("[DONE]")
 
 

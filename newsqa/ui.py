@@ -18,6 +18,7 @@ from newsqa.service import Service
 from newsqa.ui_assets import FONTS, LANG_JS, VIEWER_JS
 from newsqa.uploads import UPLOAD_TYPES
 from qa.engine import history_questions
+from qa.llm import Final
 
 EXAMPLES = [
     "南昌7月16日新增多少例",
@@ -46,6 +47,13 @@ def reveal(text: str, steps: int = STREAM_STEPS) -> list[str]:
         out.append(text[:j])
         i = j
     return out
+
+
+def notice_html(final: Final) -> str:
+    """Why the streamed LLM text was replaced by the extractive answer ("" when it was kept)."""
+    if not final.reason:
+        return ""
+    return f'<div class="nq-notice" role="status" data-reason="{render.esc(final.reason)}">{render.esc(final.message)}</div>'
 
 
 def plain_message(answer: Answer) -> str:
@@ -87,6 +95,7 @@ def build_ui(service: Service) -> gr.Blocks:
         history += [{"role": "user", "content": message},
                     {"role": "assistant", "content": render.thinking_html(lang)}]
         yield "", history
+        streamed = ""
         try:
             filters = Filters.parse(date_from, date_to, source, place, collection)
         except ValueError as err:  # a mistyped filter: say what to type, nothing to log
@@ -94,18 +103,31 @@ def build_ui(service: Service) -> gr.Blocks:
             yield "", history
             return
         try:
-            answer = service.ask(message, history=earlier, filters=filters)
+            final = None
+            for event in service.stream(message, history=earlier, filters=filters):
+                if isinstance(event, Final):
+                    final = event
+                    break
+                streamed += event  # the LLM's tokens, shown as they come; its citations come with the Final
+                draft = Answer(message, streamed, False)
+                history[-1] = {"role": "assistant", "content": render.message_html(draft, {}, streamed, lang)}
+                yield "", history
+            if final is None:
+                raise RuntimeError("the answer stream ended without an answer")
+            answer = final.answer
             bodies = service.bodies([c.doc_id for c in answer.citations], collection=filters.collection)
         except Exception as err:  # the store or the model failed: say so in the chat, keep the session
             log.exception("answering %r failed", message)
             history[-1] = {"role": "assistant", "content": render.error_html(err, lang)}
             yield "", history
             return
-        for partial in reveal(answer.answer)[:-1]:
-            history[-1] = {"role": "assistant", "content": render.message_html(answer, bodies, partial, lang)}
-            yield "", history
-            time.sleep(STREAM_DELAY)
-        history[-1] = {"role": "assistant", "content": render.message_html(answer, bodies, None, lang)}
+        if not streamed:
+            for partial in reveal(answer.answer)[:-1]:
+                history[-1] = {"role": "assistant", "content": render.message_html(answer, bodies, partial, lang)}
+                yield "", history
+                time.sleep(STREAM_DELAY)
+        history[-1] = {"role": "assistant",
+                       "content": notice_html(final) + render.message_html(answer, bodies, None, lang)}
         yield "", history
 
     def chat(message: str, history: list[dict] | None = None) -> str:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 from core.records import Answer, Filters
 from core.settings import Settings
 from embedding.embedder import get_embedder
 from qa.compose import compose
-from qa.llm import chat_model, llm_answer
+from qa.llm import Final, chat_model, llm_answer, stream_llm_answer
 from qa.question import Question, parse, with_history
 from qa.retrieve import retrieve
 from storage.lexical import lexical_index
@@ -68,6 +70,39 @@ class Engine:
 
     def ask(self, question: str, history=None, k: int | None = None, filters: Filters | None = None) -> Answer:
         """``filters`` narrow this engine's store (its ``collection`` field is the service's business)."""
+        ready = self._extractive(question, history, k, filters)
+        if isinstance(ready, Answer):
+            return ready
+        q, passages, answer, timings, t0 = ready
+        if self.llm is not None and not answer.abstained:
+            t = time.perf_counter()
+            answer = llm_answer(self.llm, q, passages, fallback=answer)
+            timings["llm_ms"] = (time.perf_counter() - t) * 1000
+        return _finish(answer, question, timings, t0)
+
+    def stream(self, question: str, history=None, k: int | None = None,
+               filters: Filters | None = None) -> Iterator[str | Final]:
+        """The LLM's tokens as they come (none without an LLM, or when it is not asked), then a ``Final``:
+        the answer to show and, when the streamed text was dropped, why (``qa.llm.FALLBACKS``)."""
+        ready = self._extractive(question, history, k, filters)
+        if isinstance(ready, Answer):
+            yield Final(ready)
+            return
+        q, passages, answer, timings, t0 = ready
+        if self.llm is None or answer.abstained:
+            yield Final(_finish(answer, question, timings, t0))
+            return
+        t = time.perf_counter()
+        for event in stream_llm_answer(self.llm, q, passages, answer, self.settings.llm_timeout):
+            if isinstance(event, Final):
+                timings["llm_ms"] = (time.perf_counter() - t) * 1000
+                yield replace(event, answer=_finish(event.answer, question, timings, t0))
+            else:
+                yield event
+
+    def _extractive(self, question: str, history, k: int | None, filters: Filters | None = None):
+        """Either a finished Answer (an empty or too long question) or (question, passages, the extractive
+        answer, timings, start time) for the LLM to word."""
         t0 = time.perf_counter()
         question = (question or "").strip()
         if not question:
@@ -82,13 +117,15 @@ class Engine:
         t = time.perf_counter()
         answer = compose(q, passages, idf=lexical_index(self.store, self.cache_dir).idf_of,
                          similar=lambda texts: self.similarity(q.text, texts))
-        if self.llm is not None and not answer.abstained:
-            answer = llm_answer(self.llm, q, passages, fallback=answer)
         timings["answer_ms"] = (time.perf_counter() - t) * 1000
-        timings["total_ms"] = (time.perf_counter() - t0) * 1000
-        answer.question = question
-        answer.timings_ms = {key: round(v, 1) for key, v in timings.items()}
-        return answer
+        return q, passages, answer, timings, t0
+
+
+def _finish(answer: Answer, question: str, timings: dict[str, float], t0: float) -> Answer:
+    timings["total_ms"] = (time.perf_counter() - t0) * 1000
+    answer.question = question
+    answer.timings_ms = {key: round(v, 1) for key, v in timings.items()}
+    return answer
 
 
 _ENGINES: dict[tuple, Engine] = {}
