@@ -2,7 +2,8 @@
 
 Starts `newsqa serve` on a free loopback port over a store it builds from data/sample (or the one
 given by --store), warms it up, runs the clients, prints throughput, latency percentiles and
-errors, and stops the server. Every request has a timeout and the whole run a hard deadline.
+errors (a failed request, or an answer that differs from the one the same question got when asked
+alone), and stops the server. Every request has a timeout and the whole run a hard deadline.
 
     python benchmarks/load.py                       # 32 clients × 20 questions
     python benchmarks/load.py --clients 8 --questions 5 --store vectorstore
@@ -104,8 +105,9 @@ def main() -> int:
         print(f"server up in {time.perf_counter() - t:.0f}s (pid {proc.pid}, log {log.name})")
         qs = questions()
         url = base + "/api/ask"
-        for q in qs[:3]:  # warm-up, not measured
-            post(url, q, args.request_timeout)
+        # warm-up, not measured: every question once, one at a time, whose answers the load must reproduce
+        serial = {q: post(url, q, args.request_timeout)["answer"] for q in dict.fromkeys(qs)}
+        print(f"asked the {len(serial)} questions one at a time (warm-up and reference answers)")
 
         latencies: list[float] = []
         errors: list[str] = []
@@ -133,6 +135,8 @@ def main() -> int:
                     abstained[0] += bool(out.get("abstained"))
                     if not ok:
                         errors.append(f"malformed answer for {q!r}")
+                    elif out["answer"] != serial[q]:  # concurrency must not change an answer
+                        errors.append(f"the answer to {q!r} differs from the serial one")
 
         t = time.perf_counter()
         with ThreadPoolExecutor(max_workers=args.clients) as pool:

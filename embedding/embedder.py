@@ -54,6 +54,9 @@ class Embedder(Embeddings):
         self.batch_size = batch_size
         self.precision = precision  # fp32 | int8 | bf16
         self.backend = backend  # torch | onnx
+        # ONNX Runtime runs concurrent calls safely (its encoder guards its tokenizer); a torch model's
+        # tokenizer is not thread-safe and torch already uses every core, so torch calls take turns
+        self._turns = threading.Lock() if backend == "torch" else contextlib.nullcontext()
 
     @property
     def quantized(self) -> bool:
@@ -66,8 +69,9 @@ class Embedder(Embeddings):
         texts = list(texts)
         if not texts:
             return np.empty((0, self.dim), dtype=np.float32)
-        vectors = self.model.encode([prefix + t for t in texts], batch_size=batch_size or self.batch_size,
-                                    normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+        with self._turns:
+            vectors = self.model.encode([prefix + t for t in texts], batch_size=batch_size or self.batch_size,
+                                        normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
         vectors = np.asarray(vectors, dtype=np.float32)
         # normalised again in float32: a bf16 model's own normalisation is off by up to 0.3%
         return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)

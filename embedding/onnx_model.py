@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import threading
 import warnings
 from pathlib import Path
 
@@ -201,6 +202,9 @@ class OnnxEncoder:
         options.log_severity_level = 3
         self.session = ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
         self.tokenizer = AutoTokenizer.from_pretrained(str(tokenizer_dir))
+        # session.run is thread-safe, a fast tokenizer is not: each call with truncation/padding
+        # settings mutates it ("Already borrowed" under threads), so tokenising takes turns
+        self._tokenizer_lock = threading.Lock()
         self.max_seq_length = max_seq_length
         self.prompts = prompts or {}
         self._dim = dim
@@ -212,8 +216,9 @@ class OnnxEncoder:
         """Pooled float32 rows in input order; batches are length-sorted so padding stays small."""
         out = np.empty((len(texts), self._dim), dtype=np.float32)
         for idx in length_batches(texts, batch_size):
-            enc = self.tokenizer([texts[i] for i in idx], padding=True, truncation=True,
-                                 max_length=self.max_seq_length, return_tensors="np")
+            with self._tokenizer_lock:
+                enc = self.tokenizer([texts[i] for i in idx], padding=True, truncation=True,
+                                     max_length=self.max_seq_length, return_tensors="np")
             feeds = {"input_ids": enc["input_ids"].astype(np.int64),
                      "attention_mask": enc["attention_mask"].astype(np.int64)}
             out[idx] = self.session.run(None, feeds)[0]

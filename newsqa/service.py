@@ -1,9 +1,9 @@
 """The one object the HTTP API, the chat UI and the MCP server share: an Engine plus what a server needs.
 
-Answers are serialised by a lock: the engine's lexical cache is rebuilt in place after an
-ingest and is not safe to build twice at once, and on a CPU the embedder already uses every
-core, so parallel answers would not be faster. Ingests are serialised by a second lock and do
-not block answering.
+Answers run concurrently, one per request thread: the lexical index is shared read-only and a
+rebuilt one is swapped in whole after an ingest (``storage.lexical``), and the embedder is safe to
+call from many threads (``embedding.onnx_model``). Ingests are serialised by a lock and do not block
+answering.
 
 A request may name another corpus of the same store (``Filters.collection``): the service opens one Engine per
 corpus on first use, on the same Chroma client and sharing the one embedder (and LLM), and keeps it. A name the
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import BinaryIO
@@ -24,6 +24,7 @@ from core.settings import Settings
 from ingest.pipeline import ingest_paths
 from newsqa.uploads import Limits, stage
 from qa.engine import Engine
+from qa.llm import Final
 from qa.retrieve import retrieve
 from storage.corpus import ArticleView, CorpusSummary, get_article, summarize
 from storage.store import list_corpora, open_store
@@ -41,7 +42,6 @@ class Service:
     def __init__(self, settings: Settings | None = None, engine=None):
         self.settings = settings or Settings.from_env()
         self.engine = engine if engine is not None else Engine(self.settings)
-        self._ask_lock = threading.Lock()
         self._ingest_lock = threading.Lock()
         self._engines_lock = threading.Lock()
         self._engines: dict[str, Engine] = {self.settings.collection: self.engine}
@@ -80,8 +80,13 @@ class Service:
 
     def ask(self, question: str, history=None, k: int | None = None, filters: Filters | None = None) -> Answer:
         engine = self.engine_for(filters.collection if filters else None)
-        with self._ask_lock:
-            return engine.ask(question, history=history, k=k, filters=filters)
+        return engine.ask(question, history=history, k=k, filters=filters)
+
+    def stream(self, question: str, history=None, k: int | None = None,
+               filters: Filters | None = None) -> Iterator[str | Final]:
+        """``Engine.stream``: the LLM's tokens, then the Final answer (and why a streamed text was dropped)."""
+        engine = self.engine_for(filters.collection if filters else None)
+        return engine.stream(question, history=history, k=k, filters=filters)
 
     def warm_up(self) -> None:
         """Load the embedder and build the lexical index now, not on the first user's question."""
@@ -93,9 +98,8 @@ class Service:
         ``filters`` narrow the store before ranking, as for ``ask``."""
         text = " ".join(filter(None, [place, f"{on.year}年{on.month}月{on.day}日" if on else None, query]))
         engine = self.engine_for(filters.collection if filters else None)
-        with self._ask_lock:
-            q = engine.understand(text)
-            passages = retrieve(engine, q, k=max(k, 5) * 4, filters=filters)
+        q = engine.understand(text)
+        passages = retrieve(engine, q, k=max(k, 5) * 4, filters=filters)
         if on:
             passages = [p for p in passages if p.date_match]
         if place:

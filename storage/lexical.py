@@ -122,15 +122,22 @@ def lexical_index(store: NewsStore, cache_dir: Path | None = None) -> LexicalInd
     """The index for ``store``, brought up to date only when its version marker or chunk count moved.
 
     Keyed by the collection's id, so two servers (or a re-created collection) never share an index.
-    One thread updates while the others wait for its result instead of segmenting the same chunks.
+    Readers share one index without a lock: an index is never changed once built, and a rebuilt one
+    replaces it in the cache in one assignment, so a reader sees the old or the new one, never a
+    half-built one. One thread rebuilds while the others that need the new version wait for its
+    result instead of segmenting the same chunks.
     """
     key = (str(cache_dir), str(store.chunks.id))
+    version = (store.version(), store.chunk_count())  # read before the data: a later change shows next call
+    idx = _CACHE.get(key)
+    if idx is not None and idx.version == version:
+        return idx
     with _LOCKS_GUARD:
         lock = _LOCKS.setdefault(key, threading.Lock())
     with lock:
-        version = (store.version(), store.chunk_count())  # read before the data: a later change shows next call
+        version = (store.version(), store.chunk_count())
         idx = _CACHE.get(key)
-        if idx is not None and idx.version == version:
+        if idx is not None and idx.version == version:  # another thread rebuilt it while this one waited
             return idx
         path = cache_dir / f"lexical-{store.chunks.name}-{store.chunks.id}.pkl" if cache_dir else None
         if idx is None and path and path.exists():
@@ -143,7 +150,7 @@ def lexical_index(store: NewsStore, cache_dir: Path | None = None) -> LexicalInd
                 idx = idx.updated(ids, store.chunk_documents, version)
             if path:
                 _save(idx, path)
-        _CACHE[key] = idx
+        _CACHE[key] = idx  # the swap: one assignment of a finished index
         return idx
 
 

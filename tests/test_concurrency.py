@@ -1,0 +1,98 @@
+"""Answering concurrently: many askers at once, while an ingest moves the version marker, get the serial
+answers and no errors; the lexical index is rebuilt by one thread and swapped in whole."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from ingest.pipeline import ingest_paths
+from newsqa.service import Service
+from qa.engine import Engine
+from storage import lexical
+from storage.store import open_store
+from tests.conftest import SAMPLE, crud_lines
+
+QUESTIONS = ["南昌7月16日新增多少例？", "长春4月3日新增本地确诊多少例？", "吉林市3月17日新增多少例？",
+             "南昌7月20日新增多少例？", "How many new cases did Nanchang report on July 16?", "常州新增多少例？"]
+
+
+@pytest.fixture
+def engine(settings, embedder, tmp_path):
+    """A store of its own (this test ingests into it), of the five sample articles."""
+    s = settings.with_(store=tmp_path / "store")
+    store = open_store(s)
+    assert ingest_paths([str(SAMPLE)], s, store=store, embedder=embedder).articles == 5
+    return Engine(s, store=store, embedder=embedder)
+
+
+def key(answer) -> tuple:
+    return answer.answer, answer.abstained, tuple((c.doc_id, c.start, c.end) for c in answer.citations)
+
+
+def test_concurrent_askers_during_an_ingest_get_the_serial_answers(engine, tmp_path):
+    service = Service(engine.settings, engine=engine)
+    before = {q: key(service.ask(q)) for q in QUESTIONS}
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    for i, line in enumerate(crud_lines(4)):
+        (extra / f"crud_{i}.txt").write_text(line, encoding="utf-8")
+    version = engine.store.version()
+    errors: list[BaseException] = []
+
+    def ingest() -> None:
+        try:
+            report = ingest_paths([str(extra)], engine.settings, store=engine.store, embedder=engine.embedder)
+            assert report.articles == 4 and not report.failed
+        except BaseException as err:  # noqa: BLE001 (reported below)
+            errors.append(err)
+
+    asks = [QUESTIONS[i % len(QUESTIONS)] for i in range(48)]
+    writer = threading.Thread(target=ingest)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        futures = [pool.submit(service.ask, q) for q in asks[:8]]
+        writer.start()
+        futures += [pool.submit(service.ask, q) for q in asks[8:]]
+        got = [f.result() for f in futures]  # an exception in any asker is raised here
+    writer.join()
+    assert not errors, errors
+    assert engine.store.version() != version  # the marker really moved while they asked
+    after = {q: key(service.ask(q)) for q in QUESTIONS}
+    for q, answer in zip(asks, got, strict=True):
+        assert key(answer) in (before[q], after[q]), q
+    assert lexical.lexical_index(engine.store, engine.cache_dir).version[0] == engine.store.version()
+
+
+def test_one_thread_rebuilds_the_lexical_index_and_readers_share_the_result(engine, monkeypatch):
+    old = lexical.lexical_index(engine.store, engine.cache_dir)
+    builds: list[int] = []
+    real = lexical.LexicalIndex.updated
+
+    def counted(self, *args, **kw):
+        builds.append(threading.get_ident())
+        return real(self, *args, **kw)
+
+    monkeypatch.setattr(lexical.LexicalIndex, "updated", counted)
+    engine.store.bump_version()
+    barrier = threading.Barrier(8)
+
+    def read():
+        barrier.wait()
+        return lexical.lexical_index(engine.store, engine.cache_dir)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        seen = list(pool.map(lambda _: read(), range(8)))
+    assert len(builds) == 1
+    assert all(idx is seen[0] for idx in seen) and seen[0] is not old
+    assert seen[0].version[0] == engine.store.version() and old.version != seen[0].version
+    assert old.ids and old.search("南昌")  # the replaced index still answers for a reader that holds it
+
+
+def test_embedder_gives_the_same_vectors_from_many_threads(engine):
+    texts = [f"{q}（第{i}次）" for i, q in enumerate(QUESTIONS * 4)]
+    serial = [engine.embedder.encode_queries([t])[0] for t in texts]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        threaded = list(pool.map(lambda t: engine.embedder.encode_queries([t])[0], texts))
+    assert all(float(a @ b) > 0.9999 for a, b in zip(serial, threaded, strict=True))
