@@ -11,6 +11,8 @@ import urllib.request
 
 import pytest
 
+from newsqa.service import Service
+from newsqa.ui import build_ui
 from qa.chain import Replaced, build_chain
 from qa.engine import Engine
 from tests import fake_llm
@@ -189,3 +191,22 @@ def test_sse_falls_back_within_the_timeout_when_the_model_hangs(llm_server, scri
     final = chunks[-1][0]
     assert final["replaced"]["reason"] == "timeout"
     assert "".join(p for p, _ in content(chunks)) == extractive
+
+
+# -- the chat UI ------------------------------------------------------------------------------------------
+
+def ui_respond(engine):
+    demo = build_ui(Service(engine.settings, engine=engine))
+    fns = demo.fns.values() if isinstance(demo.fns, dict) else demo.fns
+    return next(f.fn for f in fns if getattr(f.fn, "__name__", "") == "respond")
+
+
+def test_chat_shows_the_tokens_as_they_come_then_the_notice_when_replaced(llm_engine, script):
+    respond = ui_respond(llm_engine)
+    script(text=ALTERED, delay=0.01)
+    bubbles = [history[-1]["content"] for _, history in respond(Q, [], "zh")]
+    assert any("新增19例" in b for b in bubbles[1:-1])  # the model's text, while it streamed
+    assert 'data-reason="numbers"' in bubbles[-1] and "19例" not in bubbles[-1].split("</div>", 1)[1]
+    script(text=GOOD, delay=0.01)
+    bubbles = [history[-1]["content"] for _, history in respond(Q, [], "zh")]
+    assert "nq-notice" not in bubbles[-1] and "7例无症状" in bubbles[-1]
