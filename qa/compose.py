@@ -101,7 +101,7 @@ def routed_to_figures(q: Question, asked: AskedType) -> bool:
     English question (its glossary maps it to the measures). Everything else goes by typed span."""
     if q.dates or q.kind == "yesno" or asked.kind == "yesno" or _english(q):
         return True
-    return bool(q.places) and (asked.kind in PINNED_KINDS or q.kind == "count")
+    return bool(q.places) and (asked.kind in PINNED_KINDS or q.kind in ("count", "person", "time"))
 
 
 PINNED_KINDS = frozenset(("person", "date", "time", "count", "amount", "percent"))  # with a place, the figure path's title and date rules hold
