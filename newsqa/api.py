@@ -238,6 +238,19 @@ class _BodyTooBig(Exception):
     pass
 
 
+DRAIN_FACTOR = 4  # an over-size body is read (and dropped) up to this many times the limit before the 413
+
+
+async def _drain(request: Request, most: int) -> None:
+    """Read and drop up to ``most`` bytes of a body that will be refused, so that the client, still sending,
+    reads the 413 instead of a broken pipe; a larger body is cut off."""
+    seen = 0
+    async for chunk in request.stream():
+        seen += len(chunk)
+        if seen >= most:
+            return
+
+
 def api_router(service: Service) -> APIRouter:
     router = APIRouter()
     settings = service.settings
@@ -281,6 +294,7 @@ def api_router(service: Service) -> APIRouter:
         limits = Limits.from_settings(settings)
         size = int(request.headers.get("content-length") or 0)
         if size > limits.upload_bytes:
+            await _drain(request, min(size, DRAIN_FACTOR * limits.upload_bytes))
             raise _too_big(limits)
         try:
             form = await _limited_request(request, limits.upload_bytes).form(max_files=limits.files, max_fields=50)
