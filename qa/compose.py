@@ -14,12 +14,13 @@ from core.records import Answer, Citation, Passage
 from core.schema import published_date
 from qa.answer_types import AskedType, classify
 from qa.asked import asked_unit, date_ok, place_ok, residual_bigrams, specific, unit_ok
-from qa.general import Idf, Similar, candidates, full_name
+from qa.general import Candidate, Idf, Similar, candidates, full_name
 from qa.messages import say
 from qa.question import Question
 from qa.scoring import score
 from qa.sentences import Sentence, sentences_of
 from qa.slots import COUNT, numbers, slot_unit
+from qa.verify import numbers as figures_in
 from qa.verify import unsupported_numbers
 from qa.weights import WEIGHTS as W
 from zhtext.dates import DateMention
@@ -181,11 +182,37 @@ def general(q: Question, asked: AskedType, passages: list[Passage], idf: Idf | N
             seen.add(c.sentence.passage.doc_id)
     cites += also
     text = (f"**{short}**{name_mark}。" if short else "") + cites[0].quote + "[1]" + "".join(f"[{c.n}]" for c in also)
-    if unsupported_numbers(text, [c.quote for c in cites], q.text):  # before the note: its count is ours
+    differ = _differing(best, found, seen, len(cites)) if asked.kind in FIGURES and short else []
+    for c, cite in differ:
+        cites.append(cite)
+        text += say("other_report", en, figure=c.best.text, quote=cite.quote, n=str(cite.n))
+    if unsupported_numbers(text, [c.quote for c in cites], q.text):  # before the notes: their counts are ours
         return _abstain(q, say("unverifiable"))
     if also:
         text += say("agree", en, n=str(1 + len(also)))
+    if differ:
+        text += say("differ", en)
     return Answer(q.raw, text, False, cites, short_answer=short, evidence=round(best.score, 3))
+
+
+FIGURES = frozenset(("count", "amount", "percent"))
+
+
+def _differing(best: Candidate, found: list[Candidate], seen: set[str], n: int) -> list[tuple[Candidate, Citation]]:
+    """Other articles that give another figure for the same thing: as close in score and in the question's
+    words as the best, a figure of the asked kind whose digits differ. Shown beside it, never dropped."""
+    out: list[tuple[Candidate, Citation]] = []
+    ours = figures_in(best.best.text) if best.best else []
+    for c in found[1:]:
+        if n + len(out) >= W.corroborate_max:
+            break
+        if c.best is None or c.sentence.passage.doc_id in seen or c.score < best.score - W.corroborate_within:
+            continue
+        if c.coverage < W.differ_coverage * best.coverage or not (theirs := figures_in(c.best.text)) or theirs == ours:
+            continue
+        out.append((c, citation(n + len(out) + 1, c.sentence.passage, [c.sentence])))
+        seen.add(c.sentence.passage.doc_id)
+    return out
 
 
 def _supported(q: Question, best: Sentence, passages: list[Passage]) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -13,7 +14,7 @@ from embedding.embedder import get_embedder
 from qa.compose import compose
 from qa.llm import Final, chat_model, llm_answer, stream_llm_answer
 from qa.question import Question, parse, with_history
-from qa.retrieve import retrieve
+from qa.retrieve import query_text, retrieve
 from storage.lexical import lexical_index
 from storage.store import NewsStore, open_store
 
@@ -55,12 +56,26 @@ class Engine:
         self.embedder = embedder if embedder is not None else get_embedder(self.settings)
         self.cache_dir: Path | None = None if self.settings.chroma_url else Path(self.settings.store)
         self.llm = llm
+        self._vectors: dict[str, object] = {}
+        self._vectors_lock = threading.Lock()
         if self.llm is None and self.settings.llm_base_url:
             self.llm = chat_model(self.settings)
 
+    def query_vector(self, text: str):
+        """The question's vector, computed once for retrieval and the sentence rerank alike."""
+        with self._vectors_lock:
+            vec = self._vectors.get(text)
+        if vec is None:
+            vec = self.embedder.encode_queries([text])[0]
+            with self._vectors_lock:
+                self._vectors[text] = vec
+                while len(self._vectors) > 256:  # oldest first: dicts keep insertion order
+                    self._vectors.pop(next(iter(self._vectors)))
+        return vec
+
     def similarity(self, question: str, texts: list[str]) -> list[float]:
         """Cosine of the question to each text by the embedder (unit vectors: a dot product)."""
-        qvec = self.embedder.encode_queries([question])[0]
+        qvec = self.query_vector(question)
         return [float(v @ qvec) for v in self.embedder.encode_passages(texts)]
 
     def understand(self, question: str, history=None) -> Question:
@@ -116,7 +131,7 @@ class Engine:
         passages = retrieve(self, q, k=max(k or self.settings.k, 5) * 4, timings=timings, filters=filters)
         t = time.perf_counter()
         answer = compose(q, passages, idf=lexical_index(self.store, self.cache_dir).idf_of,
-                         similar=lambda texts: self.similarity(q.text, texts))
+                         similar=lambda texts: self.similarity(query_text(q), texts))
         timings["answer_ms"] = (time.perf_counter() - t) * 1000
         return q, passages, answer, timings, t0
 

@@ -17,6 +17,8 @@ MESSAGES = {  # key: (Chinese, English)
     "not_reported": ("资料中没有{what}的相关数据。", "The articles do not report {what}."),
     "nearest": ("最近的是{date}：{quote}[1]", "Nearest reported: {date}: {quote}[1]"),
     "agree": ("（{n}篇报道一致）", " ({n} reports agree)"),
+    "other_report": ("另一篇报道为**{figure}**：{quote}[{n}]", " Another report gives **{figure}**: {quote}[{n}]"),
+    "differ": ("（各报道数字不同，请核对来源）", " (the reports give different figures; check the sources)"),
 }
 
 

@@ -110,6 +110,11 @@ def _where(q: Question) -> dict | None:
     return _all(clauses)
 
 
+def query_text(q: Question) -> str:
+    """What the embedder sees of a question: as asked, or with a follow-up's context filled in."""
+    return q.search_text if q.followup else q.raw
+
+
 def retrieve(engine, q: Question, k: int = 20, timings: dict | None = None,
              filters: Filters | None = None) -> list[Passage]:
     """Candidates from dense, constraint-filtered dense and BM25, fused by reciprocal rank, then reranked.
@@ -120,7 +125,7 @@ def retrieve(engine, q: Question, k: int = 20, timings: dict | None = None,
     if store.chunk_count() == 0:
         return []
     t = time.perf_counter()
-    qvec = engine.embedder.encode_queries([q.search_text if q.followup else q.raw])[0]
+    qvec = engine.query_vector(query_text(q))
     timings["embed_ms"] = (time.perf_counter() - t) * 1000
 
     t = time.perf_counter()

@@ -74,6 +74,8 @@ class Weights:
     # developers' set as the most refusals for at most 2 points of answerable accuracy (newsqa eval prints the sweep)
     corroborate_within: float = 1.5  # another article's sentence this close to the best, with the same span, is cited too
     corroborate_max: int = 3  # citations at most for one answer
+    differ_coverage: float = 0.8  # another article's figure is shown as differing when its sentence holds this
+    # share of the best sentence's question-word coverage (it speaks of the same thing)
 
 
 WEIGHTS = Weights()

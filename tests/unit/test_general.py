@@ -75,3 +75,19 @@ def test_the_short_answer_is_shown_in_bold_and_every_number_is_in_a_quote():
     a = _ask("招待会有多少人出席？", "中国驻德国大使馆举行庆祝建军96周年招待会，约350人出席。")
     assert a.answer.startswith("**") and "350人" in a.short_answer
     assert "<strong>" in answer_html(a.answer, a.abstained, {1})
+
+
+def test_two_reports_with_different_figures_are_both_shown_and_said_to_differ():
+    a = _ask("暴雨造成多少人遇难？",
+             "市应急管理局通报，此次暴雨造成12人遇难，4人失联，转移群众3万余人。",
+             "据省防汛办消息，此次暴雨造成15人遇难，转移群众3万余人。")
+    assert not a.abstained and len({c.doc_id for c in a.citations}) == 2
+    assert "12人" in a.answer and "15人" in a.answer and "各报道数字不同" in a.answer
+    assert a.answer.count("[1]") == 1 and "[2]" in a.answer
+
+
+def test_the_same_figure_in_two_reports_is_not_called_a_disagreement():
+    a = _ask("暴雨造成多少人遇难？",
+             "市应急管理局通报，此次暴雨造成12人遇难，4人失联。",
+             "据省防汛办消息，此次暴雨共造成12人遇难。")
+    assert not a.abstained and "各报道数字不同" not in a.answer
