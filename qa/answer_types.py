@@ -128,9 +128,18 @@ _FUNCTION_WORDS = frozenset("的 了 是 为 有 在 被 由 将 会 共 一共 
                             "哪 个 了吗 呢 吗 ？ ? ， , 。 、 多少 几".split())
 
 
+def question_form(question_text: str) -> str:
+    """The question as its words were: parsing writes numerals as digits for dates and counts, which turns
+    "哪一天" into "哪1天" and "哪一位" into "哪1位"; the question word is 哪一 again here."""
+    return _WHICH_ONE.sub("哪一", unicodedata.normalize("NFKC", question_text).strip())
+
+
+_WHICH_ONE = re.compile(r"哪1(?!\d)")
+
+
 def classify(question_text: str) -> AskedType:
     """The asked type of one question (Chinese, simplified or traditional is fine for the rules)."""
-    text = unicodedata.normalize("NFKC", question_text).strip()
+    text = question_form(question_text)
     for rule in RULES:
         matches = list(rule.pattern.finditer(text))
         if rule.needs_head:

@@ -1,0 +1,120 @@
+"""The question's frame: the words on either side of its question word, found again in a sentence.
+
+"HXN3型内燃机车将在中老铁路承担哪些工作任务？" is "…承担 [?] 工作任务"; a sentence that reads
+"…段承担干线牵引、调车作业…等牵引工作任务" fills the gap, and what fills it is the answer. A sentence
+that shares as many words but not their order around the gap ("…承担干线牵引等任务" in a lead that
+lists facts) fills it less well. This is the classic cloze reading of a wh-question, and it works for
+every answer type, including the open ones ("成为了有记录以来的什么" → "有记录以来最热的七月") that
+have no typed span of their own.
+
+Pure text: a frame is two strings, matched by their longest pieces next to the gap.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa.answer_types import question_form
+from qa.spans import Span
+from zhtext.pos import pos_tokens
+
+# The question words a gap can stand for, longest first; "是什么" keeps 是 out of the left context.
+_WH = re.compile(r"(?:是)?(?:(?:哪一|哪|几|何)(?:天|日|年|月份?|号|时候?)|什么时候|什么时间|哪一个|哪一些|哪一|哪些|哪个|哪家|哪位|哪里|哪儿|哪座|哪所|哪种|哪类|哪项|哪条|哪|什么样的?|什么|"
+                 r"谁|多少|几|何时|何地|何种|何处|怎样|怎么样|如何)")
+_TAIL = re.compile(r"[？?！!。．.\s]*$|(?:呢|吗|啊)[？?！!。\s]*$")
+_EDGE = re.compile(r"^[的了是为着在到于，,、：:“”\"\s]+|[的了是为着，,、：:“”\"\s]+$")
+_AGENT = re.compile(r"[是被由为把将让给]")
+_CLAUSE = re.compile(r"[，,。；;！!？?：:\n]")
+MIN_PIECE = 2  # characters: one character ("的", "了") matches anywhere
+NEAR_GAP = 3  # a left piece must end within this many characters of the question word (right: start)
+MAX_GAP = 40  # the longest answer a frame gap is read as
+FULL_MATCH = 6  # characters matched next to the gap that count as a full match (share 1)
+
+
+@dataclass(frozen=True)
+class Frame:
+    left: str  # the question before its question word ("HXN3型内燃机车将在中老铁路承担")
+    right: str  # after it, without the closing particle ("工作任务")
+
+
+@dataclass(frozen=True)
+class Fill:
+    span: Span | None  # what fills the gap, when it is not empty
+    matched: int  # characters of the frame found next to the gap (left and right)
+    share: float  # matched / the frame's length, at most 1
+
+
+def frame_of(question: str) -> Frame | None:
+    """The frame around the first question word; None when the question has none (a yes/no question)."""
+    text = _TAIL.sub("", question_form(question))
+    m = _WH.search(text)
+    if m is None:
+        return None
+    return Frame(text[: m.start()], text[m.end():])
+
+
+def _left_piece(context: str, sentence: str) -> tuple[int, int]:
+    """The piece of ``context`` nearest its end (within NEAR_GAP), the longest at that distance, that occurs
+    in ``sentence``: (its length, its end in the sentence), or (0, -1). Nearest first: "承担" right before
+    the gap says more about the gap than a longer "将在中老铁路" further off."""
+    n = len(context)
+    for gap in range(0, min(NEAR_GAP, n - MIN_PIECE) + 1):
+        for size in range(n - gap, MIN_PIECE - 1, -1):
+            at = sentence.find(context[n - gap - size: n - gap])
+            if at >= 0:
+                return size, at + size
+    return 0, -1
+
+
+def _right_piece(context: str, sentence: str, after: int) -> tuple[int, int]:
+    """The same from the start of ``context``, found at or after ``after``: (its length, its start), or (0, -1)."""
+    n = len(context)
+    for gap in range(0, min(NEAR_GAP, n - MIN_PIECE) + 1):
+        for size in range(n - gap, MIN_PIECE - 1, -1):
+            at = sentence.find(context[gap: gap + size], after)
+            if at >= 0:
+                return size, at
+    return 0, -1
+
+
+def fill(frame: Frame, sentence: str) -> Fill:
+    """How well ``sentence`` matches the frame, and the text in its gap."""
+    total = max(1, min(len(frame.left) + len(frame.right), FULL_MATCH))
+    kl, left_end = _left_piece(frame.left, sentence) if frame.left else (0, -1)
+    kr, right_at = _right_piece(frame.right, sentence, left_end if kl else 0) if frame.right else (0, -1)
+    if kl and kr and 0 < right_at - left_end <= MAX_GAP and not _CLAUSE.search(sentence, left_end, right_at):
+        head = _head_noun(frame.right)  # "接受什么程序" → 司法程序: the asked noun belongs to the answer
+        end = right_at + len(head) if head and sentence.startswith(head, right_at) else right_at
+        span = _span(sentence, left_end, end)
+    elif kl:
+        stop = _CLAUSE.search(sentence, left_end)
+        span = _span(sentence, left_end, min(stop.start() if stop else len(sentence), left_end + MAX_GAP))
+    elif kr:
+        opened = [m.end() for m in _CLAUSE.finditer(sentence, 0, right_at)]
+        begin = max(opened[-1] if opened else 0, right_at - MAX_GAP)
+        agent = [m.end() for m in _AGENT.finditer(sentence, begin, right_at)]  # "他当时是被“沙袋" → 沙袋
+        if agent and right_at - agent[-1] >= MIN_PIECE:
+            begin = agent[-1]
+        span = _span(sentence, begin, right_at)
+    else:
+        span = None
+    return Fill(span, kl + kr, min(1.0, (kl + kr) / total))
+
+
+def _head_noun(right: str) -> str:
+    """The nouns the right context opens with ("工作任务完成" → 工作任务), or ""."""
+    head = ""
+    for word, flag, _ in pos_tokens(right):
+        if flag[:1] != "n" and flag != "vn":
+            break
+        head += word
+    return head
+
+
+def _span(sentence: str, start: int, end: int) -> Span | None:
+    core = _EDGE.sub("", sentence[start:end])  # "了新型…" → "新型…": particles belong to the frame
+    if len(core) < 2:
+        return None
+    at = sentence.find(core, start)
+    return Span(at, at + len(core), core, "frame")

@@ -1,0 +1,41 @@
+"""The question's frame (the words beside its question word) found again around a gap in a sentence."""
+
+from __future__ import annotations
+
+from qa.answer_types import classify
+from qa.frame import fill, frame_of
+from qa.question import parse
+
+
+def test_the_gap_between_both_sides_of_the_question_word_is_the_answer():
+    f = frame_of("这批新车将在城际线上承担哪些运输任务？")
+    got = fill(f, "两列新车将在城际线南段承担通勤客运、夜间货运等运输任务，缓解运力紧张。")
+    assert got.span is not None and got.span.text == "通勤客运、夜间货运等运输任务"
+    assert got.share == 1.0
+
+
+def test_a_who_question_takes_the_name_right_before_the_rest_of_the_question():
+    got = fill(frame_of("谁提出了五点倡议？"), "会议期间，张明远提出五点倡议。")
+    assert got.span is not None and got.span.text == "张明远"
+
+
+def test_an_open_question_takes_what_follows_its_words_up_to_the_clause_end():
+    got = fill(frame_of("今年八月成为了有记录以来的什么？"), "气象台表示，今年八月是有记录以来最干旱的八月，也是降水最少的月份。")
+    assert got.span is not None and got.span.text == "最干旱的八月"
+
+
+def test_the_asked_noun_after_the_question_word_stays_with_the_answer():
+    got = fill(frame_of("他回国后将接受什么程序？"), "警方告诉记者，他回国后将接受司法程序。")
+    assert got.span is not None and got.span.text == "司法程序"
+
+
+def test_a_sentence_that_shares_no_words_beside_the_gap_fills_nothing():
+    got = fill(frame_of("全市举办的是什么比赛？"), "气温持续升高，各地注意防暑。")
+    assert got.span is None and got.share == 0.0
+
+
+def test_which_one_questions_keep_their_type_after_numerals_become_digits():
+    q = parse("周某是哪一天被拐走的？")
+    assert "哪1天" in q.text  # parsing writes the numeral as a digit…
+    assert classify(q.text).kind == "date"  # …and the question is still a when-question
+    assert frame_of(q.text).right == "被拐走的"
