@@ -17,7 +17,7 @@ from datetime import date
 from zhtext.dates import find_dates
 from zhtext.places import find_places
 from zhtext.pos import pos_tokens
-from zhtext.vocabulary import COUNTERS, CURRENCIES, MULTIPLIERS, longest_first
+from zhtext.vocabulary import COUNTERS, CURRENCIES, MULTIPLIERS, PLACE_ABBREVIATIONS, longest_first
 
 
 @dataclass(frozen=True)
@@ -313,7 +313,7 @@ _DEF_CUE = frozenset(("是", "为", "即", "系", "指", "称为", "被称为", 
 _CLAUSE_END = re.compile(r"[，,。；;！!？?\n]")
 _ITEM = r"[^\s，,。；;：:、！!？?“”《》（）()]"
 _ENUM = re.compile(rf"{_ITEM}{{1,14}}(?:、{_ITEM}{{1,14}})+(?:(?:和|及|以及|与|或|或者){_ITEM}{{1,14}})?")
-_SHORT_LIST = re.compile(r"[\u4e00-\u9fff]{2,6}?[两三四五六七八九十](?:国|方|地|省|市|家|区|县)")
+_SHORT_LIST = re.compile(rf"[{PLACE_ABBREVIATIONS}]{{2,6}}[两三四五六七八九十](?:国|方|地|省|市|区)")  # 美英澳三国
 _PAIR_GAP = r"\s*(?:和|与|及|以及|同|、|或)\s*"
 
 
@@ -351,10 +351,14 @@ def _lists(sentence: str) -> list[Span]:
         if e1 <= s2 and re.fullmatch(_PAIR_GAP, sentence[e1:s2]):
             spans.append((s1, e2))
     spans += _noun_pairs(sentence)
+    starts = {pos for _, flag, pos in pos_tokens(sentence) if flag not in _NOT_OPENING}  # a list opens on a content
+    # word, not inside one or on a particle ("作的科学性…", "的科学性…")
+    spans = [(next((b for b in range(s, e) if b in starts), s), e) for s, e in spans]
     merged = _merge(sorted(spans), sentence, "")
     return [Span(s, e, sentence[s:e], "list") for s, e in merged]
 
 
+_NOT_OPENING = {"uj", "ul", "uz", "ug", "p", "c", "d", "x"}
 _NOUNISH = {"n", "ns", "nt", "nz", "nr", "j", "vn", "an", "eng", "l"}
 
 

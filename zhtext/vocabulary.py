@@ -91,3 +91,7 @@ def longest_first(words) -> str:
 def alternation(words: tuple[str, ...]) -> str:
     """A regex alternation of ``words`` in their given order (entries are CJK words or small regex fragments)."""
     return "|".join(words)
+
+# One-character names of countries and provinces that news strings together: "美英澳三国", "京津冀晋鲁豫".
+PLACE_ABBREVIATIONS = ("中美英法德俄日韩朝澳加印巴越老柬泰缅菲马新意西葡荷比瑞奥波乌土伊以沙埃南非欧亚"
+                       "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川蜀黔贵滇云藏陕秦甘陇青宁疆港台")
