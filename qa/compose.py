@@ -181,7 +181,12 @@ def general(q: Question, asked: AskedType, passages: list[Passage], idf: Idf | N
             also.append(citation(len(cites) + len(also) + 1, c.sentence.passage, [c.sentence]))
             seen.add(c.sentence.passage.doc_id)
     cites += also
-    text = (f"**{short}**{name_mark}。" if short else "") + cites[0].quote + "[1]" + "".join(f"[{c.n}]" for c in also)
+    items = _more_items(best, found, cites) if asked.kind == "list" and short else []
+    cites += [cite for _, cite in items]
+    lead = f"**{short}**" + ("[1]" if items else "") + "".join(
+        f"；**{c.best.text}**[{cite.n}]" for c, cite in items)  # "**A**[1]；**B**[2]": each item cited
+    text = (f"{lead}{name_mark}。" if short else "") + cites[0].quote + "[1]" + "".join(f"[{c.n}]" for c in also)
+    text += "".join(cite.quote + f"[{cite.n}]" for _, cite in items)
     differ = _differing(best, found, seen, len(cites)) if asked.kind in FIGURES and short else []
     for c, cite in differ:
         cites.append(cite)
@@ -196,6 +201,31 @@ def general(q: Question, asked: AskedType, passages: list[Passage], idf: Idf | N
 
 
 FIGURES = frozenset(("count", "amount", "percent"))
+
+
+def _more_items(best: Candidate, found: list[Candidate], cites: list[Citation]) -> list[tuple[Candidate, Citation]]:
+    """A list question's other items, from other sentences or articles: as close in score, filling the
+    question's gap as well, and naming items not given yet.
+    Each is quoted with its own citation."""
+    out: list[tuple[Candidate, Citation]] = []
+    given = [best.best.text] if best.best else []
+    quoted = {(c.doc_id, c.start) for c in cites}
+    for c in found[1:]:
+        if len(cites) + len(out) >= W.corroborate_max:
+            break
+        if c.best is None or c.score < best.score - W.list_within or (c.sentence.passage.doc_id, c.sentence.start) in quoted:
+            continue
+        if c.frame < max(W.list_frame * best.frame, W.list_frame_min):
+            continue
+        if any(c.best.text in g or g in c.best.text for g in given):
+            continue
+        cite = citation(len(cites) + len(out) + 1, c.sentence.passage, [c.sentence])
+        if (cite.doc_id, cite.start) in quoted:
+            continue
+        out.append((c, cite))
+        given.append(c.best.text)
+        quoted.add((cite.doc_id, cite.start))
+    return out
 
 
 def _differing(best: Candidate, found: list[Candidate], seen: set[str], n: int) -> list[tuple[Candidate, Citation]]:

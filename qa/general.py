@@ -18,6 +18,7 @@ from datetime import date
 from core.records import Passage
 from core.schema import anchor_date
 from qa.answer_types import AskedType
+from qa.frame import fill, frame_of
 from qa.sentences import Sentence, sentences_of
 from qa.spans import Span, find_asked, span_not_in_question
 from qa.weights import WEIGHTS as W
@@ -48,6 +49,7 @@ class Candidate:
     score: float = 0.0
     best: Span | None = None
     quote_from: Sentence | None = None  # the earlier sentence that names the speaker, when the span is there
+    frame: float = 0.0  # how well it fills the question's gap (qa.frame)
 
 
 def question_words(text: str) -> list[str]:
@@ -72,6 +74,7 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
     qpairs = _pairs(question)
     rarest = max(qwords, key=lambda w: weights[w]) if qwords else None
     asked_periods = periods(question)
+    gap = frame_of(question)
     out: list[Candidate] = []
     for rank, p in enumerate(passages[:top]):
         anchor, _ = anchor_date(p.meta)
@@ -90,6 +93,19 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
                        + W.g_dense * (p.dense or 0.0))
             if asked.kind == "person":  # "习近平主席": the name, not the title alone
                 c.spans = [sp for sp in c.spans if not _TITLE_ONLY.fullmatch(sp.text)]
+            filled = fill(gap, s.text) if gap else None
+            if filled is not None:
+                c.frame = filled.share
+                c.score += W.g_frame * filled.share
+                inside = [sp for sp in c.spans if filled.span and sp.start < filled.span.end and filled.span.start < sp.end]
+                if inside and asked.kind in LOOSE and filled.share >= W.frame_tight:
+                    c.spans = [filled.span]  # "重点展出商代青铜鼎…等展品" → what fills the gap: "商代青铜鼎…等展品"
+                    c.score += W.g_frame_span
+                elif inside:  # the typed span that fills the question's gap is the answer
+                    c.spans = inside
+                    c.score += W.g_frame_span
+                elif not c.spans and filled.span and asked.kind not in TYPED and span_not_in_question(filled.span, question):
+                    c.best = filled.span
             if c.spans:
                 c.best = max(c.spans, key=lambda sp: (_named(sp) if asked.kind == "person" else 0,
                                                       _closeness(s.text, sp, matched)))
@@ -111,13 +127,27 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
     out.sort(key=lambda c: c.score, reverse=True)
     if similar is not None and out:
         head = out[: W.semantic_top]
-        for c, cos in zip(head, similar([c.sentence.text for c in head]), strict=True):
+        for c, cos in zip(head, similar([_window(c) for c in head]), strict=True):
             c.score += W.g_semantic * (cos - W.semantic_floor)
         out.sort(key=lambda c: c.score, reverse=True)
     return out
 
 
 SPEAKERS = frozenset(("person", "org"))
+LOOSE = frozenset(("list", "definition", "open"))  # types whose spans are phrases, not names or figures
+
+
+def _window(c: Candidate) -> str:
+    """The part of a candidate sentence the embedder reads: ``W.semantic_chars`` around its best span. The
+    encoder's cost grows with the text's length, and a long run-on "sentence" would cost more than the
+    whole retrieval; what decides is the span's neighbourhood."""
+    text = c.sentence.text
+    size = W.semantic_chars
+    if len(text) <= size:
+        return text
+    mid = (c.best.start + c.best.end) // 2 if c.best is not None and c.best.end <= len(text) else size // 2
+    start = min(max(0, mid - size // 2), len(text) - size)
+    return text[start: start + size]
 
 
 def _speaker(question: str, asked: AskedType, before: list[Sentence],

@@ -67,13 +67,20 @@ class Weights:
     g_rare_missing: float = 1.5  # subtracted: the question's rarest word is in neither the sentence, its lead nor the title
     echo_pairs: float = 0.6  # a sentence with this share of the question's pairs and no span is an echo
     g_echo: float = 1.0  # subtracted from an echo
+    g_frame: float = 2.0  # × how much of the question's words beside its question word sit beside a gap here (qa.frame)
+    g_frame_span: float = 1.0  # a typed span fills that gap
+    frame_tight: float = 0.5  # a list/definition/open answer is cut to the gap's fill when it matches this well
     semantic_top: int = 5  # leading candidates reranked by the embedder's similarity to the question
+    semantic_chars: int = 64  # characters around the best span that the embedder reads (its cost grows with length)
     g_semantic: float = 8.0  # × (cosine − semantic_floor)
     semantic_floor: float = 0.80  # e5 cosines of related Chinese texts sit around here
-    refuse_below: float = 3.3  # the best candidate's score below which the answer is a refusal: picked on the
+    refuse_below: float = 5.0  # the best candidate's score below which the answer is a refusal: picked on the
     # developers' set as the most refusals for at most 2 points of answerable accuracy (newsqa eval prints the sweep)
-    corroborate_within: float = 1.5  # another article's sentence this close to the best, with the same span, is cited too
+    corroborate_within: float = 2.0  # another article's sentence this close to the best, with the same span, is cited too
     corroborate_max: int = 3  # citations at most for one answer
+    list_within: float = 1.0  # a list question's item from another sentence this close to the best is given too
+    list_frame: float = 0.8  # … when it fills the question's gap this share as well as the best
+    list_frame_min: float = 0.5  # … and at least this well (qa.frame share)
     differ_coverage: float = 0.8  # another article's figure is shown as differing when its sentence holds this
     # share of the best sentence's question-word coverage (it speaks of the same thing)
 

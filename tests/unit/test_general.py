@@ -91,3 +91,27 @@ def test_the_same_figure_in_two_reports_is_not_called_a_disagreement():
              "市应急管理局通报，此次暴雨造成12人遇难，4人失联。",
              "据省防汛办消息，此次暴雨共造成12人遇难。")
     assert not a.abstained and "各报道数字不同" not in a.answer
+
+
+def test_a_phrase_answer_is_cut_to_what_fills_the_questions_gap():
+    a = _ask("新馆将重点展出哪些展品？",
+             "新馆重点展出的展品包括哪些，馆方暂未公布，馆长王芳介绍了青铜器、瓷器等馆藏。新馆将重点展出商代青铜鼎、宋代瓷器等展品。")
+    assert not a.abstained
+    assert a.short_answer == "商代青铜鼎、宋代瓷器等展品"  # not "重点展出商代青铜鼎…", which repeats the question
+
+
+def test_a_list_question_gathers_items_from_two_articles_each_cited():
+    a = _ask("哪些城市加入了这项联合倡议？",
+             "据报道，杭州、宁波两市加入了这项联合倡议，承诺共享数据。",
+             "另据消息，温州、台州两市也加入了这项联合倡议。")
+    assert not a.abstained and len({c.doc_id for c in a.citations}) == 2
+    assert "杭州" in a.answer and "温州" in a.answer
+    assert "**[1]" in a.answer or "**[1]；" in a.answer  # each item carries its own citation
+
+
+def test_a_list_span_opens_on_a_word_not_inside_one_or_on_a_particle():
+    from qa.spans import find_spans
+    spans = [s.text for s in find_spans("提升防控工作的科学性、精准性和有效性。", "list")]
+    assert spans == ["科学性、精准性和有效性"]
+    assert [s.text for s in find_spans("由于现行监督体系无法对三国合作实施监督。", "list")] == []
+    assert [s.text for s in find_spans("今年2月，美英澳三国空军开展军演。", "list")] == ["美英澳三国"]
