@@ -48,7 +48,9 @@ def settings(tmp_path_factory):
 def embedder(settings):
     from embedding.embedder import get_embedder
 
-    return get_embedder(settings)
+    embedder = get_embedder(settings)
+    embedder.wait_switched()  # on a cold model cache, run on the built ONNX graphs, as every later start does
+    return embedder
 
 
 @pytest.fixture(scope="session")
