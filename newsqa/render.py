@@ -138,6 +138,7 @@ def series_chart_html(series: list[SeriesPoint], citations: list[Citation], lang
     if run:
         paths.append(run)
     lines = "".join(f'<polyline class="nq-line" points="{" ".join(r)}"></polyline>' for r in paths if len(r) > 1)
+    split = {d for d in days if sum(1 for p in series if p.date == d and p.value is not None) > 1}
     marks = []
     for p in series:
         label = _day_label(p.date)
@@ -151,8 +152,8 @@ def series_chart_html(series: list[SeriesPoint], citations: list[Citation], lang
         opens = opener(c.doc_id, c.start, c.end) if c else ""
         differ = " nq-point-differ" if first.get(p.date) is not p else ""
         cx, cy = x(p.date), y(p.value)
-        # the first report's figure above its point, another report's to the right of its own
-        lx, ly, side = (cx + 9, cy + 4, " nq-point-label-side") if differ else (cx, cy - 9, "")
+        # a figure above its point; on a day whose reports differ, each to the right of its own point
+        lx, ly, side = (cx + 9, cy + 4, " nq-point-label-side") if p.date in split else (cx, cy - 9, "")
         marks.append(f'<g class="nq-point{differ} {opens}" role="button" tabindex="0">'
                      f'<title>{esc(label)}：{esc(p.figure)} [{int(p.citation or 0)}]</title>'
                      f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="5"></circle>'
