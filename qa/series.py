@@ -47,10 +47,11 @@ SERIES_WORDS = (
 )
 _SERIES = re.compile("|".join(w for w, _ in SERIES_WORDS))
 
-# A recent window's length by its unit word ("近7天", "近一周", "近两周", "近一个月").
+# A recent window's length by its unit word ("近7天", "近一周", "近两周", "近一个月"); not 前N天, which may be
+# the first N days of something.
 _WINDOW_UNITS = {"天": 1, "日": 1, "周": 7, "星期": 7, "个月": 30, "月": 30}
 _CN_SMALL = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "半": 0.5}
-_RECENT = re.compile(r"(?:近|最近|过去|前)\s*(\d{1,3}|[一两二三四五六七八九十半])?\s*(天|日|周|星期|个月)")
+_RECENT = re.compile(r"(?:近|最近|过去)\s*(\d{1,3}|[一两二三四五六七八九十半])?\s*(天|日|周|星期|个月)")
 _SINCE = re.compile(r"\s*(?:以来|至今|到现在|起)")
 _MONTH = re.compile(r"(?:((?:19|20)\d{2})\s*年\s*)?(?<![\d.])(\d{1,2})\s*月(?:份)?(?!\s*\d)")
 
@@ -121,8 +122,8 @@ def asks_series(q: Question) -> SeriesAsk | None:
 
 
 def day_range(text: str, newest: date) -> DayRange | None:
-    """The days a question asks about. ``newest`` is the newest article's date: what a recent window counts
-    back from, and what a date without a year is read against (the latest such date not after it)."""
+    """The days a question asks about. ``newest`` is the newest article's date: what a recent window and a
+    "since" range run up to, and what a date without a year is read against (``_year_for``)."""
     mentions = find_dates(text)
     ends = [m for m in mentions if m.part in ("start", "end")]
     if len(ends) >= 2:
