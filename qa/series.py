@@ -77,6 +77,7 @@ class DayRange:
     # the range ends the day before when the newest day has none (a recent window then starts a day earlier too)
     open_end: bool = False
     recent: bool = False  # "近N天": a window of N days
+    yearless: bool = False  # the question wrote no year: an earlier year's same days are tried when these have none
 
     @property
     def days(self) -> int:
@@ -131,7 +132,7 @@ def day_range(text: str, newest: date) -> DayRange | None:
         year = a.year or b.year or _year_for(a.month, newest)
         start = _day(a.year or year, a.month, a.day)
         end = _day(b.year or (year + 1 if (b.month, b.day) < (a.month, a.day) else year), b.month, b.day)
-        return DayRange(start, end) if start and end and start <= end else None
+        return DayRange(start, end, yearless=not (a.year or b.year)) if start and end and start <= end else None
     for m in mentions:
         if _SINCE.match(text, m.end):  # "7月1日以来": up to the newest article
             start = _day(m.year or _year_for(m.month, newest), m.month, m.day)
@@ -150,7 +151,8 @@ def day_range(text: str, newest: date) -> DayRange | None:
         if not 1 <= month <= 12:
             continue
         year = int(m.group(1)) if m.group(1) else _year_for(month, newest)
-        return DayRange(date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]))
+        return DayRange(date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]),
+                        yearless=not m.group(1))
     return None
 
 
@@ -298,7 +300,7 @@ def _of_place(ask: SeriesAsk, s: Sentence, at: int) -> bool:
 def answer_series(engine, q: Question, ask: SeriesAsk, filters: Filters | None = None) -> Answer:
     """The table of days (date, figure, [n]) with a citation per figure and ``Answer.series``; or a refusal
     that names the nearest days that have the figure."""
-    newest = _newest(engine) or date.today()
+    oldest, newest = _span(engine)
     rng = day_range(ask.text, newest)
     if rng is None:  # asks_series saw a range; the store cannot change that
         return _refuse(q, "no_place", [], place=ask.place, what=ask.what)
@@ -312,9 +314,25 @@ def answer_series(engine, q: Question, ask: SeriesAsk, filters: Filters | None =
         days = days[:-1]
     elif rng.recent:
         days = days[1:]
+    if not any(found.figures.get(d) for d in days) and rng.yearless:
+        # "7月1日至7日" in a store whose newest articles are of a later year: the latest year that has those days
+        for year in range(rng.start.year - 1, oldest.year - 1, -1):
+            earlier = _shifted(rng, year)
+            if earlier is None:
+                continue
+            found = _gather(engine, q, ask, earlier.each(), filters)
+            if any(found.figures.values()):
+                return _table(q, ask, earlier.each(), found)
     if not any(found.figures.get(d) for d in days):
         return _no_data(engine, q, ask, DayRange(days[0], days[-1]), filters)
     return _table(q, ask, days, found)
+
+
+def _shifted(rng: DayRange, year: int) -> DayRange | None:
+    """The same days of another year (None when one of them does not exist there: 2月29日)."""
+    start = _day(year, rng.start.month, rng.start.day)
+    end = _day(year + (rng.end.year - rng.start.year), rng.end.month, rng.end.day)
+    return DayRange(start, end) if start and end else None
 
 
 def _table(q: Question, ask: SeriesAsk, days: list[date], found: _Found) -> Answer:
@@ -383,11 +401,14 @@ def _labeller(days: list[date]):
     return label
 
 
-def _newest(engine) -> date | None:
-    """The newest article's published date: what "近7天" counts back from."""
+def _span(engine) -> tuple[date, date]:
+    """The oldest and the newest article's published dates (today for a store without dates): "近7天" counts
+    back from the newest; a year-less range is looked for back to the oldest."""
     _, metas = engine.store.article_metadatas()
     keys = [m.get("published") for m in metas if m and m.get("published")]
-    return published_date({"published": max(keys)}) if keys else None
+    if not keys:
+        return date.today(), date.today()
+    return published_date({"published": min(keys)}), published_date({"published": max(keys)})
 
 
 def _full(d: date) -> str:

@@ -146,6 +146,31 @@ def test_a_range_without_data_is_refused_naming_the_nearest_days_with_data(engin
     assert a.citations and f"{int(nearest[0][5])}月{nearest[0][7:]}" in a.citations[0].quote
 
 
+LATER = """---
+title: 北京市举办2023年服贸会
+source: 北京日报
+date: 2023-08-18
+---
+8月17日，北京市召开新闻发布会，介绍2023年中国国际服务贸易交易会筹备情况。
+"""
+
+
+def test_a_year_less_range_is_of_the_latest_year_whose_articles_have_it(settings, embedder, tmp_path):
+    from ingest.pipeline import ingest_paths
+    from tests.series_data import write_reports
+
+    write_reports(tmp_path / "docs")
+    (tmp_path / "docs" / "later.md").write_text(LATER, encoding="utf-8")
+    s = settings.with_(store=tmp_path / "store")
+    store = open_store(s)
+    assert not ingest_paths([str(tmp_path / "docs")], s, store=store, embedder=embedder).failed
+    later = Engine(s, store=store, embedder=embedder)
+    a = later.ask(Q_NANCHANG)  # the newest article is of 2023; 南昌's July reports are of 2022
+    assert pairs(a) == expected("南昌", date(2022, 7, 1), date(2022, 7, 7))
+    recent = later.ask("南昌近7天每天新增确诊多少例")  # counted back from 2023-08-18: nothing there
+    assert recent.abstained and "2022年7月8日" in recent.answer
+
+
 def test_a_one_day_question_still_gets_the_single_figure(engine):
     a = engine.ask("南昌7月6日新增本土确诊病例多少例？")
     assert not a.series and "11例" in a.answer
