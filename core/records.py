@@ -142,6 +142,19 @@ class Citation:
 
 
 @dataclass
+class SeriesPoint:
+    """One day of a figure over time (qa.series): the figure an article gives for that day, with its citation.
+    A day no article gives the figure for is a point with ``value`` None (and no citation): listed, never guessed."""
+
+    date: str  # ISO date the figure is for (the data date, not the day it was reported)
+    value: int | float | None  # the number as written ("1.2万例" → 12000); None: missing
+    unit: str = ""  # 例, 人…
+    citation: int | None = None  # n of the Citation whose quote holds the figure
+    quote: str | None = None  # that citation's exact text
+    figure: str | None = None  # the figure verbatim as the quote writes it ("5例")
+
+
+@dataclass
 class Answer:
     question: str
     answer: str
@@ -153,6 +166,7 @@ class Answer:
     # the best candidate's score, which the refusal threshold is compared against; None on the figure path,
     # whose refusals are by rule (no such date, place or measure), not by threshold
     evidence: float | None = None
+    series: list[SeriesPoint] = field(default_factory=list)  # a question over days (qa.series); else empty
 
     def to_dict(self) -> dict:
         return asdict(self)

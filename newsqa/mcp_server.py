@@ -9,6 +9,7 @@ tool call, so a client's handshake is not kept waiting for the embedder.
 from __future__ import annotations
 
 import threading
+from dataclasses import asdict
 from datetime import date
 
 from mcp.server.mcpserver import MCPServer
@@ -41,11 +42,23 @@ class CitationOut(BaseModel):
     end: int
 
 
+class SeriesPointOut(BaseModel):
+    date: str = Field(description="the day the figure is for (YYYY-MM-DD), not the day it was reported")
+    value: int | float | None = Field(description="the figure; null for a day no article gives it (missing)")
+    unit: str
+    citation: int | None = Field(description="n of the citation whose quote holds the figure")
+    quote: str | None
+    figure: str | None = Field(description="the figure verbatim as the quote writes it, e.g. 5例")
+
+
 class AskResult(BaseModel):
     answer: str = Field(description="the answer, with [n] markers pointing at citations")
     abstained: bool = Field(description="true when the articles do not answer the question")
     short_answer: str | None = Field(None, description="the span that answers, verbatim from the articles")
     citations: list[CitationOut]
+    series: list[SeriesPointOut] = Field(default_factory=list, description=(
+        "for a question over days (每天/趋势, a date range): one point per day and figure; two points for a "
+        "day whose reports differ; empty otherwise"))
 
 
 class Hit(BaseModel):
@@ -115,7 +128,8 @@ def build(settings: Settings | None = None, service: Service | None = None) -> M
         answer = guarded(lambda: svc().ask(question, history=history, filters=filters))
         return AskResult(answer=answer.answer, abstained=answer.abstained, short_answer=answer.short_answer,
                          citations=[CitationOut(**{k: getattr(c, k) for k in CitationOut.model_fields})
-                                    for c in answer.citations])
+                                    for c in answer.citations],
+                         series=[SeriesPointOut(**asdict(p)) for p in answer.series])
 
     @server.tool()
     def search(query: str, k: int = 5, date: str | None = None, place: str | None = None,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 
-from core.records import Answer, Citation
+from core.records import Answer, Citation, SeriesPoint
 from newsqa.labels import t
 from storage.corpus import ArticleInfo, ArticleView, CorpusSummary
 
@@ -88,8 +88,104 @@ def message_html(answer: Answer, bodies: dict[str, str], text: str | None = None
     shown = answer.answer if text is None else text
     out = answer_html(shown, answer.abstained, numbers, lang, final=text is None)
     if text is None:
+        out += series_chart_html(answer.series, answer.citations, lang)
         out += cards_html(answer.citations, bodies, lang)
     return out
+
+
+SERIES_LABELS = {  # the chart's own words, by language
+    "zh": {"caption": "逐日数字", "missing": "缺（资料中没有数字）"},
+    "en": {"caption": "Day by day", "missing": "missing (no article gives it)"},
+}
+CHART_W, CHART_H = 640, 230  # the series chart's drawing size (it scales to the message width)
+_PAD_L, _PAD_R, _PAD_T, _PAD_B = 44, 44, 24, 40
+
+
+def series_chart_html(series: list[SeriesPoint], citations: list[Citation], lang: str = "zh") -> str:
+    """A line chart of a figure over days, drawn as inline SVG under the answer. Each point carries its
+    citation card's opener classes (a click opens the cited article at the quote, as the card does) and
+    a tooltip with the figure as quoted; a missing day is a grey cross on the axis; a day whose reports
+    differ has one point per report. The line joins the first report of consecutive days with data."""
+    if not series:
+        return ""
+    words = SERIES_LABELS.get(lang, SERIES_LABELS["zh"])
+    days = list(dict.fromkeys(p.date for p in series))
+    values = [p.value for p in series if p.value is not None]
+    if not values:
+        return ""
+    top = _nice_max(max(values))
+    plot_w, plot_h = CHART_W - _PAD_L - _PAD_R, CHART_H - _PAD_T - _PAD_B
+    step = plot_w / (len(days) - 1) if len(days) > 1 else 0.0
+
+    def x(day: str) -> float:
+        return _PAD_L + (days.index(day) * step if len(days) > 1 else plot_w / 2)
+
+    def y(v: float) -> float:
+        return _PAD_T + plot_h * (1 - (v / top if top else 0))
+
+    by_n = {c.n: c for c in citations}
+    first: dict[str, SeriesPoint] = {}
+    for p in series:
+        if p.value is not None:
+            first.setdefault(p.date, p)
+    paths, run = [], []
+    for d in days:
+        if d in first:
+            run.append(f"{x(d):.1f},{y(first[d].value):.1f}")
+        elif run:
+            paths.append(run)
+            run = []
+    if run:
+        paths.append(run)
+    lines = "".join(f'<polyline class="nq-line" points="{" ".join(r)}"></polyline>' for r in paths if len(r) > 1)
+    split = {d for d in days if sum(1 for p in series if p.date == d and p.value is not None) > 1}
+    marks = []
+    for p in series:
+        label = _day_label(p.date)
+        if p.value is None:
+            cx, cy = x(p.date), _PAD_T + plot_h
+            marks.append(f'<g class="nq-gap"><title>{esc(label)}：{esc(words["missing"])}</title>'
+                         f'<path d="M{cx - 4:.1f},{cy - 4:.1f}L{cx + 4:.1f},{cy + 4:.1f}M{cx - 4:.1f},{cy + 4:.1f}'
+                         f'L{cx + 4:.1f},{cy - 4:.1f}"></path></g>')
+            continue
+        c = by_n.get(p.citation or 0)
+        opens = opener(c.doc_id, c.start, c.end) if c else ""
+        differ = " nq-point-differ" if first.get(p.date) is not p else ""
+        cx, cy = x(p.date), y(p.value)
+        # a figure above its point; on a day whose reports differ, each to the right of its own point
+        lx, ly, side = (cx + 9, cy + 4, " nq-point-label-side") if p.date in split else (cx, cy - 9, "")
+        marks.append(f'<g class="nq-point{differ} {opens}" role="button" tabindex="0">'
+                     f'<title>{esc(label)}：{esc(p.figure)} [{int(p.citation or 0)}]</title>'
+                     f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="5"></circle>'
+                     f'<text class="nq-point-label{side}" x="{lx:.1f}" y="{ly:.1f}">{esc(p.figure)}</text></g>')
+    every = max(1, -(-len(days) // 8))  # at most about eight date labels
+    ticks = "".join(f'<text class="nq-axis-x" x="{x(d):.1f}" y="{CHART_H - _PAD_B + 18}">{esc(_day_label(d))}</text>'
+                    for i, d in enumerate(days) if i % every == 0 or i == len(days) - 1)
+    axis = (f'<line class="nq-axis" x1="{_PAD_L}" y1="{_PAD_T + plot_h}" x2="{CHART_W - _PAD_R}" '
+            f'y2="{_PAD_T + plot_h}"></line>'
+            f'<text class="nq-axis-y" x="{_PAD_L - 6}" y="{_PAD_T + 4}">{_num(top)}</text>'
+            f'<text class="nq-axis-y" x="{_PAD_L - 6}" y="{_PAD_T + plot_h + 4}">0</text>')
+    unit = next((p.unit for p in series if p.unit), "")
+    caption = esc(words["caption"]) + (f"（{esc(unit)}）" if unit else "")
+    return (f'<div class="nq-series"><div class="nq-cards-label">{caption}</div>'
+            f'<svg class="nq-chart" width="{CHART_W}" height="{CHART_H}" viewBox="0 0 {CHART_W} {CHART_H}" '
+            f'role="img" aria-label="{esc(words["caption"])}">{axis}{lines}{"".join(marks)}{ticks}</svg></div>')
+
+
+def _nice_max(v: float) -> float:
+    """The y axis's top: the figure's maximum rounded up to 1, 2 or 5 times a power of ten."""
+    if v <= 0:
+        return 1.0
+    power = 10 ** (len(str(int(v))) - 1)
+    return float(next(m * power for m in (1, 2, 5, 10) if m * power >= v))
+
+
+def _num(v: float) -> str:
+    return str(int(v)) if v == int(v) else f"{v:g}"
+
+
+def _day_label(iso: str) -> str:
+    return f"{int(iso[5:7])}月{int(iso[8:10])}日"
 
 
 def error_html(err: Exception, lang: str = "zh") -> str:

@@ -47,6 +47,21 @@ footer { display: none !important; }
 .nq-card mark, .nq-article-body mark { background: var(--nq-mark); color: inherit; padding: 1px 2px;
                                        border-radius: 3px; }
 
+.nq-series { margin-top: 12px; }
+.nq-chart { max-width: 100%; display: block; background: #fff; overflow: hidden;
+            border: 1px solid var(--nq-line); border-radius: 10px; }
+.nq-chart .nq-line { fill: none; stroke: var(--nq-accent); stroke-width: 2; }
+.nq-chart .nq-axis { stroke: #d0d5dd; stroke-width: 1; }
+.nq-chart .nq-axis-x { fill: var(--nq-muted); font-size: 11px; text-anchor: middle; }
+.nq-chart .nq-axis-y { fill: var(--nq-muted); font-size: 11px; text-anchor: end; }
+.nq-chart .nq-point { cursor: pointer; }
+.nq-chart .nq-point circle { fill: var(--nq-accent); stroke: #fff; stroke-width: 1.5; }
+.nq-chart .nq-point-differ circle { fill: #fff; stroke: var(--nq-accent); stroke-width: 2; }
+.nq-chart .nq-point:hover circle, .nq-chart .nq-point:focus circle { r: 7; }
+.nq-chart .nq-point-label { fill: var(--nq-ink); font-size: 11px; text-anchor: middle; }
+.nq-chart .nq-point-label-side { text-anchor: start; }
+.nq-chart .nq-gap path { stroke: #98a2b3; stroke-width: 2; }
+
 #nq-examples { gap: 6px !important; flex-wrap: wrap !important; }
 #nq-examples button { flex: 0 0 auto !important; min-width: 0 !important; border-radius: 999px !important;
                       font-size: .85rem !important; padding: 4px 12px !important; }

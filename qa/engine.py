@@ -15,6 +15,7 @@ from qa.compose import compose
 from qa.llm import Final, chat_model, llm_answer, stream_llm_answer
 from qa.question import Question, parse, with_history
 from qa.retrieve import query_text, retrieve
+from qa.series import answer_series, asks_series
 from storage.lexical import lexical_index
 from storage.store import NewsStore, open_store
 
@@ -128,6 +129,8 @@ class Engine:
         timings: dict[str, float] = {}
         q = self.understand(question, history)
         timings["understand_ms"] = (time.perf_counter() - t0) * 1000
+        if (series := asks_series(q)) is not None:  # figures over days: a table of its own, never reworded by an LLM
+            return _finish(answer_series(self, q, series, filters), question, timings, t0)
         passages = retrieve(self, q, k=max(k or self.settings.k, 5) * 4, timings=timings, filters=filters)
         t = time.perf_counter()
         answer = compose(q, passages, idf=lexical_index(self.store, self.cache_dir).idf_of,

@@ -129,7 +129,7 @@ def test_cli_ask_json_and_one_question_per_stdin_line(sample_engine):
     rows = [json.loads(line) for line in out.stdout.splitlines()]
     assert [r["abstained"] for r in rows] == [False, True]
     assert set(rows[0]) == {"question", "answer", "abstained", "citations", "timings_ms", "short_answer",
-                            "answer_type", "evidence"}
+                            "answer_type", "evidence", "series"}
     assert set(rows[0]["citations"][0]) == {"n", "doc_id", "title", "source", "published", "path", "quote", "start",
                                             "end", "score"}
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.live_server import ROOT, shared_servers, stop_shared
+from tests.live_server import ROOT, launch, shared_servers, stop_shared, wait_ready
+from tests.series_data import series_store
 
 CHROMIUM = os.environ.get("NEWSQA_CHROMIUM", "/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -171,3 +172,47 @@ def test_untrusted_article_text_is_shown_literally_and_never_runs(page, tmp_path
     assert page.title() == title
     assert page.evaluate("document.querySelectorAll('img[src=\"x\"], [onerror], [onmouseover]').length") == 0
     assert page.errors == []
+
+
+@pytest.fixture(scope="session")
+def series_server(settings, embedder, tmp_path_factory):
+    """A server of its own over the generated daily reports of 南昌 and 赣州 (tests/series_data.py)."""
+    base = tmp_path_factory.mktemp("series-ui")
+    s = launch(series_store(base, settings, embedder), settings, base / "serve.log")
+    try:
+        wait_ready(s)
+        yield s
+    finally:
+        s.stop()
+
+
+def test_series_question_draws_a_chart_whose_points_open_their_articles(browser, series_server):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(series_server.url + "/", wait_until="domcontentloaded")
+    page.wait_for_selector("#nq-input textarea", timeout=WAIT_MS)
+    answer = ask(page, "南昌7月1日至7日每天新增本土确诊病例多少例？")
+    assert "7月5日｜缺" in answer.inner_text()
+    chart = page.locator("svg.nq-chart")
+    chart.wait_for(timeout=WAIT_MS)
+    points = chart.locator("g.nq-point")
+    assert points.count() == 7  # six days with a figure, one of them reported twice; the gap is a cross
+    assert chart.locator("g.nq-gap").count() == 1
+    assert chart.locator("g.nq-point-differ").count() == 1
+    box = chart.bounding_box()
+    assert box and box["width"] > 300 and box["height"] > 150
+    labels = [points.nth(i).locator("text").text_content() for i in range(points.count())]
+    assert labels == ["5例", "7例", "2例", "6例", "8例", "11例", "4例"]
+    page.wait_for_timeout(1000)  # the chat's autoscroll to the new message ends first
+    chart.evaluate("el => el.scrollIntoView({block: 'center'})")
+    shot(page, "ui-series-chart")
+
+    points.nth(4).locator("circle").click()  # the re-report's 8例
+    hit = page.locator(".nq-drawer #nq-hit")
+    hit.wait_for(timeout=WAIT_MS)
+    assert "8例" in hit.inner_text() and "经复核" in hit.inner_text()
+    shot(page, "ui-series-article")
+    assert errors == []
+    ctx.close()
