@@ -165,7 +165,11 @@ def general(q: Question, asked: AskedType, passages: list[Passage], idf: Idf | N
             short = full
             named = next((s for s in sentences_of(where) if s.start <= int(where.meta.get("start", 0)) + start < s.end),
                          None)
-    cites = [citation(1, best.sentence.passage, [best.quote_from or best.sentence, best.sentence])]
+    said = best.quote_from
+    if said is not None and said.passage is not best.sentence.passage:  # named in the chunk before: cited on its own
+        named = named or said
+        said = None
+    cites = [citation(1, best.sentence.passage, [said or best.sentence, best.sentence])]
     name_mark = ""
     if named is not None and (named.passage.doc_id, named.start) != (best.sentence.passage.doc_id, best.sentence.start):
         cites.append(citation(2, named.passage, [named]))

@@ -76,10 +76,11 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
     asked_periods = periods(question)
     gap = frame_of(question)
     out: list[Candidate] = []
+    chunks = {(p.doc_id, p.meta.get("idx")): p for p in passages}
     for rank, p in enumerate(passages[:top]):
         anchor, _ = anchor_date(p.meta)
         title = canon(str(p.meta.get("title") or ""))
-        sentences_before: list[Sentence] = []
+        sentences_before = _before(p, chunks)
         for s in sentences_of(p):
             text = canon(s.text)
             lead = canon(s.lead)
@@ -148,6 +149,17 @@ def _window(c: Candidate) -> str:
     mid = (c.best.start + c.best.end) // 2 if c.best is not None and c.best.end <= len(text) else size // 2
     start = min(max(0, mid - size // 2), len(text) - size)
     return text[start: start + size]
+
+
+def _before(p: Passage, chunks: dict[tuple, Passage]) -> list[Sentence]:
+    """The sentences of the article's previous chunk that end before this one starts, when retrieval found
+    that chunk too: a speaker named at the end of one chunk ("谢锋强调，…") speaks on in the next."""
+    idx = p.meta.get("idx")
+    prev = chunks.get((p.doc_id, idx - 1)) if isinstance(idx, int) else None
+    if prev is None:
+        return []
+    start = int(p.meta.get("start", 0))
+    return [s for s in sentences_of(prev) if s.end <= start]
 
 
 def _speaker(question: str, asked: AskedType, before: list[Sentence],

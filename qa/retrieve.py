@@ -160,7 +160,29 @@ def retrieve(engine, q: Question, k: int = 20, timings: dict | None = None,
     found = {cid: p for cid, p in found.items() if p.doc_id in sealed}
     rankings = [[cid for cid in ranking if cid in found] for ranking in rankings]
 
-    return constrained_order(q, fuse(found, rankings))
+    ordered = constrained_order(q, fuse(found, rankings))
+    t = time.perf_counter()
+    ordered += previous_chunks(store, ordered)
+    timings["context_ms"] = (time.perf_counter() - t) * 1000
+    return ordered
+
+
+CONTEXT_TOP = 8  # the passages whose sentences the general answerer reads (WEIGHTS.g_top)
+
+
+def previous_chunks(store, passages: list[Passage], top: int = CONTEXT_TOP) -> list[Passage]:
+    """The chunk before each of the ``top`` leading passages, when retrieval did not find it: context only,
+    unranked (score 0), for the answerer to read back to a speaker named at the end of it ("谢锋强调，…")."""
+    have = {p.chunk_id for p in passages}
+    wanted = []
+    for p in passages[:top]:
+        idx = p.meta.get("idx")
+        if isinstance(idx, int) and idx > 0 and (cid := f"{p.doc_id}:{idx - 1}") not in have:
+            wanted.append(cid)
+            have.add(cid)
+    if not wanted:
+        return []
+    return [Passage(cid, meta["doc_id"], doc, meta) for cid, doc, meta in store.chunks_by_id(wanted)]
 
 
 def fuse(found: dict[str, Passage], rankings: list[list[str]]) -> list[Passage]:

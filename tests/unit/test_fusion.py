@@ -6,7 +6,7 @@ import pytest
 
 from core.records import Passage
 from qa.question import parse
-from qa.retrieve import RRF_K, constrained_order, date_matches, fuse, place_matches
+from qa.retrieve import RRF_K, constrained_order, date_matches, fuse, place_matches, previous_chunks
 
 
 def _passage(cid: str, **meta) -> Passage:
@@ -42,3 +42,20 @@ def test_a_district_matches_only_with_its_city():
     assert place_matches(q.places, {"places": ["西湖区", "南昌"]}) == 2
     assert place_matches(q.places, {"places": ["西湖区", "杭州"]}) == 0
     assert place_matches(q.places, {"doc_places": ["西湖区", "南昌"]}) == 1
+
+
+def test_the_chunk_before_each_leading_passage_is_fetched_once_as_unranked_context():
+    class Store:
+        asked: list[str] = []
+
+        def chunks_by_id(self, ids):
+            self.asked += ids
+            return [(cid, "前文。", {"doc_id": cid.split(":")[0], "idx": int(cid.split(":")[1])}) for cid in ids]
+
+    def passage(doc, idx):
+        return Passage(f"{doc}:{idx}", doc, "正文。", {"doc_id": doc, "idx": idx}, score=1.0)
+
+    store = Store()
+    got = previous_chunks(store, [passage("a", 2), passage("a", 1), passage("b", 0), passage("c", 3)])
+    assert store.asked == ["a:0", "c:2"]  # a:1 is already there, b:0 has no chunk before it
+    assert [p.chunk_id for p in got] == ["a:0", "c:2"] and all(p.score == 0.0 for p in got)

@@ -115,3 +115,16 @@ def test_a_list_span_opens_on_a_word_not_inside_one_or_on_a_particle():
     assert spans == ["科学性、精准性和有效性"]
     assert [s.text for s in find_spans("由于现行监督体系无法对三国合作实施监督。", "list")] == []
     assert [s.text for s in find_spans("今年2月，美英澳三国空军开展军演。", "list")] == ["美英澳三国"]
+
+
+def test_a_statement_in_the_next_chunk_is_given_to_the_speaker_named_at_the_end_of_the_chunk_before():
+    filler = "会议回顾了过去一年的工作，肯定了各方取得的进展，并就下一阶段的重点任务交换了意见。" * 5
+    body = (filler + "论坛期间，驻外大使王建国发表演讲。王建国强调，双方应当相向而行。"
+            + "希望对方认真对待这些关切，把共识落到实处，为两国合作创造更好的条件和更稳定的预期。"
+            + "一是取消加征的关税，用行动改善贸易环境，停止限制企业的正常投资。二是扩大人员往来，恢复更多直航航班。")
+    chunks = _passages(body)
+    assert len(chunks) >= 2 and "王建国" not in chunks[-1].text  # the statement's chunk does not name him
+    q = parse("谁要求停止限制企业的正常投资？")
+    a = compose(q, constrained_order(q, chunks[-1:] + chunks[:-1]))
+    assert not a.abstained and a.short_answer and "王建国" in a.short_answer
+    assert any("停止限制企业" in c.quote for c in a.citations) and any("王建国" in c.quote for c in a.citations)
