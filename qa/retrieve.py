@@ -11,6 +11,7 @@ import time
 from core.records import Filters, Passage
 from core.schema import date_key, key_monthday, key_year
 from qa.question import AskedDate, Question
+from qa.weights import WEIGHTS
 from storage.lexical import lexical_index
 from zhtext.places import Place, find_places
 
@@ -167,10 +168,7 @@ def retrieve(engine, q: Question, k: int = 20, timings: dict | None = None,
     return ordered
 
 
-CONTEXT_TOP = 8  # the passages whose sentences the general answerer reads (WEIGHTS.g_top)
-
-
-def previous_chunks(store, passages: list[Passage], top: int = CONTEXT_TOP) -> list[Passage]:
+def previous_chunks(store, passages: list[Passage], top: int = WEIGHTS.g_top) -> list[Passage]:
     """The chunk before each of the ``top`` leading passages, when retrieval did not find it: context only,
     unranked (score 0), for the answerer to read back to a speaker named at the end of it ("谢锋强调，…")."""
     have = {p.chunk_id for p in passages}
