@@ -6,6 +6,7 @@ the same embedder on each.
 - ``long``: crud_news articles (``--limit``), one per line of one file.
 
     python benchmarks/ingest.py --files 2000 --limit 300          # both shapes, one run
+    python benchmarks/ingest.py --files 1000 --limit 300 --rounds 2   # newsqa/naive pairs, both orders
     python benchmarks/ingest.py --shape long --limit 150 --workers 1,2 --skip-baseline
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import statistics
 import sys
 import tempfile
 import time
@@ -69,19 +71,37 @@ def newsqa_run(path: Path, settings: Settings, workers: int) -> IngestReport:
     return rep
 
 
-def run_shape(shape: str, path: Path, settings: Settings, workers: list[int], baseline: bool,
-              tmp: Path) -> IngestReport:
-    """newsqa (each worker count), then the naive pipeline, on one folder; the last newsqa run is returned."""
+def run_shape(shape: str, path: Path, settings: Settings, workers: list[int], baseline: bool, rounds: int,
+              tmp: Path) -> tuple[float, float | None]:
+    """newsqa (each worker count) and the naive pipeline on one folder, ``rounds`` times, the order
+    swapped every round (on a shared machine the load drifts within minutes: a pair measured back to
+    back, both ways round, is what can be compared). Returns the median of newsqa's chunks/s (its
+    last worker count) and of its ratio to the naive pipeline's (None without the baseline)."""
     print(f"{shape}: {path}", flush=True)
-    for workers_n in workers:
-        rep = newsqa_run(path, settings.with_(store=tmp / f"store-{shape}-{workers_n}"), workers_n)
-    if baseline:
-        files, articles, chunks, secs = naive_langchain(path, get_embedder(settings), tmp / f"naive-{shape}")
-        print(f"  langchain: {files} files, {articles} articles, {chunks} chunks in {secs:.1f}s → "
-              f"{files / secs:.1f} files/s, {articles / secs:.1f} articles/s, {chunks / secs:.1f} chunks/s")
-        print(f"  ratio    : newsqa's chunks/s is {(rep.chunks / rep.seconds) / (chunks / secs):.2f}× the naive "
-              f"pipeline's (target ≥ 1.0); it takes {rep.seconds / secs:.2f}× its time", flush=True)
-    return rep
+    rates, ratios = [], []
+    for r in range(rounds):
+        ours_first = r % 2 == 0
+        if baseline and not ours_first:
+            naive = _naive_run(path, settings, tmp / f"naive-{shape}-{r}")
+        for workers_n in workers:
+            rep = newsqa_run(path, settings.with_(store=tmp / f"store-{shape}-{workers_n}-{r}"), workers_n)
+        rates.append(rep.chunks / rep.seconds)
+        if baseline:
+            if ours_first:
+                naive = _naive_run(path, settings, tmp / f"naive-{shape}-{r}")
+            ratios.append(rates[-1] / naive)
+            print(f"  ratio    : newsqa's chunks/s is {ratios[-1]:.2f}× the naive pipeline's (target ≥ 1.0)"
+                  f"{' (newsqa ran first)' if ours_first else ' (naive ran first)'}", flush=True)
+    return statistics.median(rates), statistics.median(ratios) if ratios else None
+
+
+def _naive_run(path: Path, settings: Settings, store_dir: Path) -> float:
+    files, articles, chunks, secs = naive_langchain(path, get_embedder(settings), store_dir)
+    load = os.getloadavg()
+    print(f"  langchain: {files} files, {articles} articles, {chunks} chunks in {secs:.1f}s → "
+          f"{files / secs:.1f} files/s, {articles / secs:.1f} articles/s, {chunks / secs:.1f} chunks/s "
+          f"(load average {load[0]:.2f} {load[1]:.2f})", flush=True)
+    return chunks / secs
 
 
 def main() -> None:
@@ -91,6 +111,7 @@ def main() -> None:
     ap.add_argument("--limit", type=int, help="crud_news articles of the long shape (default: all 5,788)")
     ap.add_argument("--quantize", default=None, help="auto | on | off")
     ap.add_argument("--workers", default="1", help="embedding processes to compare, e.g. 1,2 (default 1)")
+    ap.add_argument("--rounds", type=int, default=1, help="newsqa/naive pairs per shape, order swapped each round")
     ap.add_argument("--skip-baseline", action="store_true")
     args = ap.parse_args()
     shapes = [s.strip() for s in args.shape.split(",") if s.strip()]
@@ -105,15 +126,16 @@ def main() -> None:
     print(f"newsqa startup (jieba dictionaries, gazetteer; once per process, not timed below): "
           f"{time.perf_counter() - t0:.1f}s")
     workers = [int(w) for w in args.workers.split(",")]
-    reps = {}
+    rates = {}
     for shape in shapes:
         path = crud_pages(args.files, tmp / "small") if shape == "small" else crud_slice(args.limit, tmp / "long")
-        reps[shape] = run_shape(shape, path, settings, workers, not args.skip_baseline, tmp)
-    if len(reps) == 2:
-        small, long = (reps[s].chunks / reps[s].seconds for s in ("small", "long"))
-        print(f"small/long: newsqa's chunks/s on small files is {small / long:.2f}× its chunks/s on long articles "
-              f"(target ≥ 0.8)")
-
+        rates[shape], ratio = run_shape(shape, path, settings, workers, not args.skip_baseline, args.rounds, tmp)
+        if ratio is not None and args.rounds > 1:
+            print(f"  median of {args.rounds} rounds: newsqa {rates[shape]:.1f} chunks/s, "
+                  f"{ratio:.2f}× the naive pipeline's", flush=True)
+    if len(rates) == 2:
+        print(f"small/long: newsqa's chunks/s on small files is {rates['small'] / rates['long']:.2f}× its chunks/s "
+              f"on long articles (target ≥ 0.8)")
 
 if __name__ == "__main__":
     main()
