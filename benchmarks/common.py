@@ -36,3 +36,26 @@ def crud_slice(limit: int | None, out_dir: Path, exclude: Iterable[str] = ()) ->
     path = out_dir / "crud_news.txt"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def crud_pages(n: int, out_dir: Path, max_chars: int = 200) -> Path:
+    """Write ``n`` one-paragraph pages cut from crud_news, one file each, into ``out_dir``: the shape of
+    a scraped newsroom folder (thousands of ~170-character passages). Each page is a run of whole
+    sentences of one article, up to ``max_chars``, the header left out; ``out_dir`` is returned."""
+    files = sorted((CORPUS / "crud_news").glob("*.txt"))
+    if not files:
+        raise SystemExit(f"crud_news not found under {CORPUS}; set NEWSQA_CORPUS")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = 0
+    for f in files:
+        for line in f.read_text(encoding="utf-8").splitlines():
+            page = ""
+            for sentence in (s + "。" for s in line.split("正文：", 1)[-1].split("。") if s.strip()):
+                if page and len(page) + len(sentence) > max_chars:
+                    (out_dir / f"page{written:05d}.txt").write_text(page + "\n", encoding="utf-8")
+                    written += 1
+                    if written == n:
+                        return out_dir
+                    page = ""
+                page += sentence
+    raise SystemExit(f"crud_news gave only {written} pages of the {n} asked for")

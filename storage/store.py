@@ -95,18 +95,38 @@ class FileRecord:
     doc_ids: list[str]
 
 
+@dataclass(frozen=True)
+class FileUpdate:
+    """One file's part in a group's ingest: the articles it holds now, and its record from before."""
+
+    key: str  # the file's resolved path
+    sha: str
+    doc_ids: list[str]
+    old: FileRecord | None
+    size: int = 0
+    mtime: float = 0.0
+
+    @property
+    def gone(self) -> list[str]:
+        """The articles the file held and holds no more."""
+        now = set(self.doc_ids)
+        return [d for d in self.old.doc_ids if d not in now] if self.old else []
+
+
 @dataclass
 class NewsStore:
     """The three collections and the one protocol that keeps them consistent.
 
-    A file's ingest is ``begin_file`` (a pending record naming the articles it is about to store and
-    the ones it held), ``put_chunks`` batch by batch (unseen by readers), ``seal_file`` (the swap: old
-    records out, new records in, old chunks deleted, the version marker moved) and ``finish_file``.
+    Files are ingested in groups (many small files share one embedding batch and one write of each
+    kind): ``begin_files`` (one pending record per file, naming the articles it is about to store and
+    the ones it held), ``put_chunks`` batch by batch (unseen by readers), ``seal_files`` (the swap: old
+    records out, new records in, old chunks deleted, the version marker moved) and ``finish_files``.
     An article record therefore means all its chunks are stored, and ``query``/``chunks_by_id`` serve
     only chunks whose article has a record (``sealed``): while a changed article is re-ingested readers
     see the old version, briefly neither, or the new one, never both. A run killed midway leaves a
-    pending record, which ``repair`` finishes or undoes. Chunk ids (``doc_id:index``) are deterministic,
-    so a re-run can never duplicate a chunk.
+    pending record per file of its group, which ``repair`` finishes or undoes file by file (each record
+    says all it needs). Chunk ids (``doc_id:index``) are deterministic, so a re-run can never
+    duplicate a chunk.
     """
 
     client: chromadb.ClientAPI
@@ -200,38 +220,49 @@ class NewsStore:
     # -- the ingest protocol -------------------------------------------------------------------------
 
     def file_record(self, key: str) -> FileRecord | None:
-        got = self.files.get(ids=[key], include=["metadatas", "documents"])
-        if not got["ids"]:
-            return None
-        meta = got["metadatas"][0] or {}
-        return FileRecord(key, meta.get("sha", ""), meta.get("status", ""), got["documents"][0].split())
+        return self.file_records([key]).get(key)
 
-    def begin_file(self, key: str, sha: str, doc_ids: list[str], old: FileRecord | None) -> None:
-        """The pending record: what a killed run needs to finish or undo this file's swap."""
-        self.files.upsert(ids=[key], embeddings=[DUMMY], documents=[" ".join(doc_ids)], metadatas=[{
-            "status": "pending", "sha": sha, "previous": " ".join(old.doc_ids) if old else "",
-            "previous_sha": old.sha if old else ""}])
+    def file_records(self, keys: list[str]) -> dict[str, FileRecord]:
+        """The records of those of ``keys`` the store knows, in one read."""
+        if not keys:
+            return {}
+        got = self.files.get(ids=list(dict.fromkeys(keys)), include=["metadatas", "documents"])
+        return {key: FileRecord(key, (meta or {}).get("sha", ""), (meta or {}).get("status", ""), (doc or "").split())
+                for key, meta, doc in zip(got["ids"], got["metadatas"], got["documents"], strict=True)}
+
+    def begin_files(self, files: list[FileUpdate]) -> None:
+        """The pending records, one write for the group: what a killed run needs to finish or undo
+        each file's swap on its own."""
+        if files:
+            self.files.upsert(ids=[f.key for f in files], embeddings=[DUMMY] * len(files),
+                              documents=[" ".join(f.doc_ids) for f in files], metadatas=[{
+                                  "status": "pending", "sha": f.sha, "previous": " ".join(f.old.doc_ids) if f.old else "",
+                                  "previous_sha": f.old.sha if f.old else ""} for f in files])
 
     def put_chunks(self, ids: list[str], vectors, documents: list[str], metadatas: list[dict]) -> None:
-        """Chunks of articles not yet sealed: readers do not see them until ``seal_file``."""
+        """Chunks of articles not yet sealed: readers do not see them until ``seal_files``."""
         self.chunks.upsert(ids=ids, embeddings=vectors, documents=documents, metadatas=metadatas)
 
-    def seal_file(self, key: str, new: list[Prepared], gone: list[str]) -> None:
-        """The swap: the records of ``gone`` articles (no other file names them) go before the ``new``
-        records come, so readers never see both versions; then the old chunks go and the marker moves
-        (before "done": a run killed after it still leaves the move for readers to see)."""
-        doomed = self._unreferenced(gone, except_key=key)
+    def seal_files(self, files: list[FileUpdate], new: list[Prepared]) -> None:
+        """The group's swap: the records of the articles its files no longer hold (when no other file
+        names them, the group's pending records included) go before the ``new`` records come, so
+        readers never see both versions; then the old chunks go and the marker moves (before "done":
+        a run killed after it still leaves the move for readers to see)."""
+        doomed = list(dict.fromkeys(d for f in files for d in self._unreferenced(f.gone, except_key=f.key)))
         if doomed:
             self.articles.delete(ids=doomed)
         self._put_records(new)
         self._delete_articles(doomed)
-        if new or gone:
+        if new or any(f.gone for f in files):
             self.bump_version()
 
-    def finish_file(self, key: str, sha: str, doc_ids: list[str], size: int, mtime: float) -> None:
-        self.files.upsert(ids=[key], embeddings=[DUMMY], documents=[" ".join(doc_ids)],
-                          metadatas=[{"status": "done", "sha": sha, "articles": len(doc_ids),
-                                      "size": size, "mtime": mtime}])
+    def finish_files(self, files: list[FileUpdate]) -> None:
+        """The done records, one write for the group: from now on an unchanged file is skipped."""
+        if files:
+            self.files.upsert(ids=[f.key for f in files], embeddings=[DUMMY] * len(files),
+                              documents=[" ".join(f.doc_ids) for f in files],
+                              metadatas=[{"status": "done", "sha": f.sha, "articles": len(f.doc_ids),
+                                          "size": f.size, "mtime": f.mtime} for f in files])
 
     def put_sealed_texts(self, ids: list[str], vectors, texts: list[str], chunk_metas: list[dict],
                          record_metas: list[dict]) -> None:

@@ -255,3 +255,54 @@ def test_lexical_update_after_an_ingest_scores_like_a_full_rebuild():
         got, want = dict(updated.search(q, 300)), dict(rebuilt.search(q, 300))
         assert got.keys() == want.keys() and all(abs(got[k] - want[k]) < 1e-4 for k in got), q
     assert before.ids == ids[:200] and before.tf.shape[0] == 200  # readers still holding it are undisturbed
+
+
+def test_a_group_of_small_files_killed_after_any_write_reruns_to_the_uninterrupted_store(settings, embedder, tmp_path):
+    """Eight one-paragraph pages are stored as one group (one write of each kind for all of them); a
+    change edits one, moves another's article to a new file and duplicates a third. The changing run is
+    stopped after its 1st write, its 2nd, … on copies of the stored corpus: each re-run must leave
+    exactly the store an uninterrupted run leaves, consistent."""
+    from ingest.pipeline import ingest_paths
+    from storage.store import NewsStore, open_store
+    from tests.conftest import crud_lines
+    from tests.storecheck import contents
+
+    remembering = Remembering(embedder)
+    pages = ["。".join(line.split("正文：", 1)[-1].split("。")[:2]) + "。" for line in crud_lines(9)]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i, page in enumerate(pages[:8]):
+        (folder / f"page{i}.txt").write_text(page + "\n", encoding="utf-8")
+    start = settings.with_(store=tmp_path / "start")
+    assert ingest_paths([str(folder)], start, embedder=remembering).articles == 8
+    (folder / "page1.txt").write_text(pages[8] + "\n", encoding="utf-8")
+    (folder / "page8.txt").write_text((folder / "page2.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "page2.txt").write_text(pages[1].replace("。", "，当日另有通报。", 1) + "\n", encoding="utf-8")
+    (folder / "page9.txt").write_text(pages[3] + "\n", encoding="utf-8")
+    want_settings = settings.with_(store=tmp_path / "want")
+    shutil.copytree(start.store, want_settings.store)
+    assert ingest_paths([str(folder)], want_settings, embedder=remembering).articles == 2
+    want = contents(open_store(want_settings))
+    stopped: list[str] = []
+    for n in range(1, 40):
+        s = settings.with_(store=tmp_path / f"killed-{n}")
+        shutil.copytree(start.store, s.store)
+        base = open_store(s)
+        count = [0]
+
+        def kill(label: str, at: int = n, count: list[int] = count) -> None:
+            count[0] += 1
+            if count[0] == at:
+                raise Killed(label)
+
+        writer = NewsStore(base.client, *(Watched(c, kill) for c in (base.chunks, base.articles, base.files)))
+        try:
+            ingest_paths([str(folder)], s, store=writer, embedder=remembering)
+        except Killed as killed:
+            stopped.append(str(killed))
+        else:
+            break  # n is past the last write
+        assert not ingest_paths([str(folder)], s, store=open_store(s), embedder=remembering).failed
+        check_consistent(open_store(s))
+        assert not want.differences(contents(open_store(s))), f"stopped after write {n} ({stopped[-1]})"
+    assert len(stopped) >= 5, stopped  # the premise: the group's run was stopped after each of many writes

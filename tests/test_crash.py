@@ -6,7 +6,9 @@ process that loaded the model once (tests/crash_forkserver.py); another test kil
 changed. A trial starts from an empty store (a first ingest) or from a copy of
 a stored corpus whose files then changed (an article edited in a one-article file and in a
 one-article-per-line file, and an article another file still holds dropped from a file), so the swap
-of old articles for new ones is killed too.
+of old articles for new ones is killed too. The corpus holds a folder of one-paragraph pages too,
+which the ingest stores several files at a time (one pending record each, written together, one
+swap for the group), so kills land inside a group of files as well as inside one long file.
 
 A run is killed at a random moment or right after a random one of its store writes, one point in
 each of n equal slices of an uninterrupted run's time or writes, from before its first write to its
@@ -48,7 +50,8 @@ from tests.storecheck import Contents, check_consistent, check_searchable, conte
 pytestmark = pytest.mark.slow
 
 CRASH_SEED = int(os.environ.get("NEWSQA_CRASH_SEED") or 20240605)
-BATCH_SIZE = 1  # chunks are stored every 4 or more (whole articles): two writes for a three-article file
+BATCH_SIZE = 1  # files are grouped, and chunks stored, every 8 chunks or more (whole articles)
+SMALL_FILES = 12  # one-chunk pages: the store writes of up to eight files at once
 # per scenario: runs killed at a random moment, runs killed after a random write, runs killed twice
 # (at a random moment, then the repairing run after one of its first writes)
 PLAN = {"first ingest": (9, 3, 1), "changed files": (5, 3, 3)}
@@ -103,21 +106,34 @@ def _write_lines(path: Path, lines: list[str]) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def _paragraph(line: str) -> str:
+    """A one-paragraph page cut from a crud_news article: its first two sentences, without the header."""
+    return "。".join(line.split("正文：", 1)[-1].split("。")[:2]) + "。"
+
+
 def _corpus(root: Path) -> list[str]:
-    """Three sample articles, one file each, and two one-article-per-line files sharing one article."""
+    """Three sample articles, one file each; two one-article-per-line files sharing one article; and
+    twelve one-paragraph files (two of them the same page), stored in groups of several files."""
     (root / "sample").mkdir(parents=True)
     for seed in ("changzhou", "changchun", "jilin"):
         shutil.copy(SEED[seed], root / "sample")
-    lines = crud_lines(5)
+    lines = crud_lines(5 + SMALL_FILES)
     _write_lines(root / "news" / "a.txt", lines[0:3])
     _write_lines(root / "news" / "b.txt", lines[2:5])
-    return [str(root / "sample"), str(root / "news")]
+    pages = [_paragraph(line) for line in lines[5:]]
+    pages[-1] = pages[0]
+    for i, page in enumerate(pages):
+        _write_lines(root / "small" / f"page{i:02d}.txt", [page])
+    return [str(root / "sample"), str(root / "news"), str(root / "small")]
 
 
 def _change(root: Path) -> None:
-    """Edit one sample article and one article of a.txt; drop from b.txt the article a.txt still holds."""
+    """Edit one sample article, one article of a.txt and one small page; drop from b.txt the article
+    a.txt still holds."""
     jilin = root / "sample" / SEED["jilin"].name
     jilin.write_text(jilin.read_text(encoding="utf-8").replace(*EDIT, 1), encoding="utf-8")
+    page = root / "small" / "page03.txt"
+    page.write_text(page.read_text(encoding="utf-8").replace(*EDIT, 1), encoding="utf-8")
     a = (root / "news" / "a.txt").read_text(encoding="utf-8").splitlines()
     a[1] = a[1].replace(*EDIT, 1)
     _write_lines(root / "news" / "a.txt", a)
@@ -156,8 +172,9 @@ def scenarios(server, tmp_path_factory) -> dict[str, Scenario]:
     before = _uninterrupted(server, "before the change", paths, root / "start-changed", None)
     _change(root / "changing")
     changed = _uninterrupted(server, "changed files", paths, root / "want-changed", root / "start-changed")
-    assert len(first.want.articles) == 8 and len(changed.want.articles) == 8
-    assert len(changed.want.articles - before.want.articles) == 2, "the edits must change two articles"
+    articles = 8 + SMALL_FILES - 1
+    assert len(first.want.articles) == articles and len(changed.want.articles) == articles
+    assert len(changed.want.articles - before.want.articles) == 3, "the edits must change three articles"
     return {s.name: s for s in (first, changed)}
 
 
@@ -255,6 +272,7 @@ def test_killed_ingests_rerun_to_the_store_an_uninterrupted_ingest_leaves(server
     # the re-run's repair has two ways: undo a file's unsealed articles, or finish a sealed file's swap
     assert any(b.get("unsealed_chunks") for b in left), f"no kill left unsealed chunks (seed {CRASH_SEED})"
     assert any(b.get("pending_sealed") for b in left), f"no kill left a sealed pending file (seed {CRASH_SEED})"
+    assert any(b.get("pending", 0) >= 2 for b in left), f"no kill landed inside a group of files (seed {CRASH_SEED})"
 
 
 def test_after_a_killed_ingest_and_its_rerun_readers_search_the_new_chunks(server, scenarios, tmp_path):
