@@ -29,6 +29,8 @@ from qa.retrieve import retrieve
 from storage.corpus import ArticleView, CorpusSummary, get_article, summarize
 from storage.store import list_corpora, open_store
 
+UPLOAD_GROUP = 64  # files per ingest call: one embedding batch across them, progress reported between groups
+
 
 class UploadDisabled(PermissionError):
     """Uploads are off (NEWSQA_ALLOW_UPLOAD=0)."""
@@ -141,7 +143,7 @@ class Service:
 
     def ingest_uploads(self, files: Iterable[tuple[str, Path | BinaryIO]], limits: Limits | None = None,
                        progress: Callable[[int, int, str], None] | None = None) -> IngestReport:
-        """Stage uploaded files (unzipping safely), then ingest them one by one, reporting progress."""
+        """Stage uploaded files (unzipping safely), then ingest them in groups, reporting progress between groups."""
         if not self.settings.allow_upload:
             raise UploadDisabled("uploads are turned off on this server (NEWSQA_ALLOW_UPLOAD=0)")
         t0 = time.perf_counter()
@@ -150,10 +152,13 @@ class Service:
         with self._ingest_lock:
             staged = stage(files, self.upload_dir, limits or Limits.from_settings(self.settings))
             report.failed += staged.rejected
-            for i, path in enumerate(staged.paths):
+            paths = staged.paths
+            for i in range(0, len(paths), UPLOAD_GROUP):  # a zip of many small files is embedded in groups
+                group = paths[i: i + UPLOAD_GROUP]
                 if progress:
-                    progress(i, len(staged.paths), path.name)
-                rep = ingest_paths([str(path)], self.settings, store=self.store, embedder=self.engine.embedder)
+                    progress(i, len(paths), group[0].name)
+                rep = ingest_paths([str(p) for p in group], self.settings, store=self.store,
+                                   embedder=self.engine.embedder)
                 report.add(rep, name=lambda p: Path(p).name)
             if progress:
                 progress(len(staged.paths), len(staged.paths), "")
