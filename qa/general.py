@@ -88,6 +88,9 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
             near = [w for w in qwords if w not in text and (w in lead or w in title)]
             coverage = (sum(weights[w] for w in matched) + W.lead_share * sum(weights[w] for w in near)) / total
             pairs = len(qpairs & _pairs(s.text)) / len(qpairs) if qpairs else 0.0
+            if not coverage and not pairs and (qwords or qpairs):
+                sentences_before.append(s)  # shares nothing with the question: never scored, still a speaker's
+                continue
             c = Candidate(s, rank, matched=matched, coverage=coverage)
             c.spans = [sp for sp in find_asked(s.text, asked, anchor) if span_not_in_question(sp, question)]
             c.score = (W.g_coverage * coverage + W.g_pairs * pairs - W.g_rank * rank
