@@ -128,3 +128,13 @@ def test_a_statement_in_the_next_chunk_is_given_to_the_speaker_named_at_the_end_
     a = compose(q, constrained_order(q, chunks[-1:] + chunks[:-1]))
     assert not a.abstained and a.short_answer and "王建国" in a.short_answer
     assert any("停止限制企业" in c.quote for c in a.citations) and any("王建国" in c.quote for c in a.citations)
+
+
+def test_a_sentence_sharing_nothing_with_the_question_is_not_a_candidate():
+    from qa.answer_types import classify
+    from qa.general import candidates
+
+    q = parse("展览吸引了多少名观众？")
+    found = candidates(q.text, classify(q.text), constrained_order(q, _passages(
+        "天气晴朗，气温升高到35℃。本次展览吸引了约2万名观众。")))
+    assert [c.sentence.text for c in found] == ["本次展览吸引了约2万名观众。"]
