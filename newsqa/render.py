@@ -67,7 +67,7 @@ def opener(doc_id: str, start: int = 0, end: int = 0) -> str:
 
 def card_html(c: Citation, body: str | None, lang: str = "zh") -> str:
     meta = " · ".join([esc(c.source or t(lang, "no_source")), esc(c.published or t(lang, "no_date"))])
-    return (f'<div class="nq-card {opener(c.doc_id, c.start, c.end)}" role="button" tabindex="0" '
+    return (f'<div class="nq-card nq-cite-{int(c.n)} {opener(c.doc_id, c.start, c.end)}" role="button" tabindex="0" '
             f'title="{esc(t(lang, "open_hint"))}">'
             f'<div class="nq-card-head"><span class="nq-n">{int(c.n)}</span>'
             f'<span class="nq-card-title">{esc(c.title)}</span></div>'
@@ -103,7 +103,8 @@ _PAD_L, _PAD_R, _PAD_T, _PAD_B = 44, 44, 24, 40
 
 def series_chart_html(series: list[SeriesPoint], citations: list[Citation], lang: str = "zh") -> str:
     """A line chart of a figure over days, drawn as inline SVG under the answer. Each point carries its
-    citation card's opener classes (a click opens the cited article at the quote, as the card does) and
+    citation card's opener classes (a click opens the cited article at the quote, as the card does, and
+    lights up and scrolls to that card: ``nq-to-<n>`` → ``nq-cite-<n>``) and
     a tooltip with the figure as quoted; a missing day is a grey cross on the axis; a day whose reports
     differ has one point per report. The line joins the first report of consecutive days with data."""
     if not series:
@@ -154,7 +155,8 @@ def series_chart_html(series: list[SeriesPoint], citations: list[Citation], lang
         cx, cy = x(p.date), y(p.value)
         # a figure above its point; on a day whose reports differ, each to the right of its own point
         lx, ly, side = (cx + 9, cy + 4, " nq-point-label-side") if p.date in split else (cx, cy - 9, "")
-        marks.append(f'<g class="nq-point{differ} {opens}" role="button" tabindex="0">'
+        to = f" nq-to-{int(p.citation)}" if p.citation else ""  # the citation card it lights up
+        marks.append(f'<g class="nq-point{differ}{to} {opens}" role="button" tabindex="0">'
                      f'<title>{esc(label)}：{esc(p.figure)} [{int(p.citation or 0)}]</title>'
                      f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="5"></circle>'
                      f'<text class="nq-point-label{side}" x="{lx:.1f}" y="{ly:.1f}">{esc(p.figure)}</text></g>')

@@ -36,6 +36,7 @@ footer { display: none !important; }
                   font-weight: 600; }
 .nq-card { border: 1px solid var(--nq-line); border-left: 3px solid var(--nq-accent); border-radius: 10px;
            background: #fff; padding: 10px 12px; cursor: pointer; transition: box-shadow .15s, transform .15s; }
+.nq-card.nq-flash { outline: 2px solid var(--nq-accent); outline-offset: 2px; }
 .nq-card:hover, .nq-card:focus { box-shadow: 0 4px 14px rgba(16,24,40,.10); transform: translateY(-1px);
                                   outline: none; }
 .nq-card-head { display: flex; gap: 8px; align-items: baseline; }
@@ -142,6 +143,17 @@ if (!window.__nqBound) {
     if (target.closest('.nq-close') || target.classList.contains('nq-backdrop')) { window.__nqClose(); return; }
     if (target.closest('.nq-jump')) {
       document.getElementById('nq-hit')?.scrollIntoView({block: 'center', behavior: 'smooth'}); return;
+    }
+    const point = target.closest('.nq-point');
+    const to = point ? ([...point.classList].find((c) => c.startsWith('nq-to-')) || '').slice(6) : '';
+    if (to) {  // a chart point lights up its citation card, the nearest one of that number (its own message)
+      let el = point, card = null;
+      while (el && !(card = el.querySelector ? el.querySelector('.nq-cite-' + to) : null)) el = el.parentElement;
+      if (card) {
+        card.classList.add('nq-flash');
+        card.scrollIntoView({block: 'nearest'});
+        setTimeout(() => card.classList.remove('nq-flash'), 2500);
+      }
     }
     const opener = target.closest('.nq-open');
     if (opener) { ev.preventDefault(); window.__nqOpen(opener); }

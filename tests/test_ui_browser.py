@@ -186,7 +186,7 @@ def series_server(settings, embedder, tmp_path_factory):
         s.stop()
 
 
-def test_series_question_draws_a_chart_whose_points_open_their_articles(browser, series_server):
+def test_series_question_draws_a_chart_whose_points_light_their_cards_and_open_their_articles(browser, series_server):
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page = ctx.new_page()
     errors: list[str] = []
@@ -209,8 +209,13 @@ def test_series_question_draws_a_chart_whose_points_open_their_articles(browser,
     chart.evaluate("el => el.scrollIntoView({block: 'center'})")
     shot(page, "ui-series-chart")
 
+    to = points.nth(4).evaluate("el => [...el.classList].find((c) => c.startsWith('nq-to-'))")
+    assert to, "a point names the citation card it belongs to"
     points.nth(4).locator("circle").click()  # the re-report's 8例
-    hit = page.locator(".nq-drawer #nq-hit")
+    card = page.locator(f".nq-card.nq-cite-{to.removeprefix('nq-to-')}.nq-flash")
+    card.wait_for(timeout=WAIT_MS)  # its citation card lights up…
+    assert "8例" in card.inner_text()
+    hit = page.locator(".nq-drawer #nq-hit")  # …and its article opens at the quote
     hit.wait_for(timeout=WAIT_MS)
     assert "8例" in hit.inner_text() and "经复核" in hit.inner_text()
     shot(page, "ui-series-article")

@@ -102,6 +102,13 @@ def test_chart_has_a_point_per_figure_that_opens_its_citation_and_a_cross_per_mi
     assert series_chart_html([], []) == ""
 
 
+def test_a_chart_point_names_the_citation_card_it_lights_up():
+    from newsqa.render import card_html
+
+    html = series_chart_html([SeriesPoint("2022-07-01", 5, "例", 2, "q", "5例")], [_cite(2, "bb")])
+    assert "nq-to-2" in html and "nq-cite-2" in card_html(_cite(2, "bb"), None)
+
+
 def test_chart_escapes_what_it_quotes():
     html = series_chart_html([SeriesPoint("2022-07-01", 5, "例", 1, "q", "<b>5例")], [_cite(1, "aa")])
     assert "<b>5例" not in html and "&lt;b&gt;5例" in html
