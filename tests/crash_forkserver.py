@@ -93,7 +93,9 @@ class ForkServer:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise ForkServerError(f"the fork server did not {doing} within {timeout:.0f} s{self._tail()}")
-            if select.select([fd], [], [], left)[0]:
+            poller = select.poll()  # not select(): the test session may hold more than 1024 descriptors
+            poller.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
+            if poller.poll(int(left * 1000) + 1):
                 data = os.read(fd, 65536)
                 if not data:
                     raise ForkServerError(f"the fork server exited while asked to {doing}{self._tail()}")

@@ -310,8 +310,10 @@ def test_after_a_killed_ingest_and_its_rerun_readers_search_the_new_chunks(serve
 def _read(fd: int, timeout: float, until: bytes | None = None) -> bytes:
     """Read a pty for ``timeout`` seconds or until ``until`` shows or the process closes it; what was read."""
     seen, deadline = b"", time.monotonic() + timeout
+    poller = select.poll()  # not select(): a long test session holds more than FD_SETSIZE (1024) descriptors
+    poller.register(fd, select.POLLIN | select.POLLHUP | select.POLLERR)
     while (until is None or until not in seen) and time.monotonic() < deadline:
-        if select.select([fd], [], [], max(0.0, deadline - time.monotonic()))[0]:
+        if poller.poll(max(0, int((deadline - time.monotonic()) * 1000))):
             try:
                 data = os.read(fd, 4096)
             except OSError:  # EIO: the process ended and closed the terminal
