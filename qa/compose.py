@@ -224,8 +224,6 @@ def _more_items(best: Candidate, found: list[Candidate], cites: list[Citation]) 
         if any(c.best.text in g or g in c.best.text for g in given):
             continue
         cite = citation(len(cites) + len(out) + 1, c.sentence.passage, [c.sentence])
-        if (cite.doc_id, cite.start) in quoted:
-            continue
         out.append((c, cite))
         given.append(c.best.text)
         quoted.add((cite.doc_id, cite.start))

@@ -54,25 +54,16 @@ def frame_of(question: str) -> Frame | None:
     return Frame(text[: m.start()], text[m.end():])
 
 
-def _left_piece(context: str, sentence: str) -> tuple[int, int]:
-    """The piece of ``context`` nearest its end (within NEAR_GAP), the longest at that distance, that occurs
-    in ``sentence``: (its length, its end in the sentence), or (0, -1). Nearest first: "承担" right before
-    the gap says more about the gap than a longer "将在中老铁路" further off."""
+def _piece(context: str, sentence: str, from_end: bool, after: int = 0) -> tuple[int, int]:
+    """The piece of ``context`` nearest the gap (its end when ``from_end``, else its start; within NEAR_GAP),
+    the longest at that distance, that occurs in ``sentence`` at or after ``after``: (its length, its start
+    in the sentence), or (0, -1). Nearest first: "承担" right before the gap says more about the gap than a
+    longer "将在中老铁路" further off."""
     n = len(context)
     for gap in range(0, min(NEAR_GAP, n - MIN_PIECE) + 1):
         for size in range(n - gap, MIN_PIECE - 1, -1):
-            at = sentence.find(context[n - gap - size: n - gap])
-            if at >= 0:
-                return size, at + size
-    return 0, -1
-
-
-def _right_piece(context: str, sentence: str, after: int) -> tuple[int, int]:
-    """The same from the start of ``context``, found at or after ``after``: (its length, its start), or (0, -1)."""
-    n = len(context)
-    for gap in range(0, min(NEAR_GAP, n - MIN_PIECE) + 1):
-        for size in range(n - gap, MIN_PIECE - 1, -1):
-            at = sentence.find(context[gap: gap + size], after)
+            first = n - gap - size if from_end else gap
+            at = sentence.find(context[first: first + size], after)
             if at >= 0:
                 return size, at
     return 0, -1
@@ -81,8 +72,9 @@ def _right_piece(context: str, sentence: str, after: int) -> tuple[int, int]:
 def fill(frame: Frame, sentence: str) -> Fill:
     """How well ``sentence`` matches the frame, and the text in its gap."""
     total = max(1, min(len(frame.left) + len(frame.right), FULL_MATCH))
-    kl, left_end = _left_piece(frame.left, sentence) if frame.left else (0, -1)
-    kr, right_at = _right_piece(frame.right, sentence, left_end if kl else 0) if frame.right else (0, -1)
+    kl, left_at = _piece(frame.left, sentence, from_end=True) if frame.left else (0, -1)
+    left_end = left_at + kl if kl else -1
+    kr, right_at = _piece(frame.right, sentence, from_end=False, after=left_end if kl else 0) if frame.right else (0, -1)
     if kl and kr and 0 < right_at - left_end <= MAX_GAP and not _CLAUSE.search(sentence, left_end, right_at):
         head = _head_noun(frame.right)  # "接受什么程序" → 司法程序: the asked noun belongs to the answer
         end = right_at + len(head) if head and sentence.startswith(head, right_at) else right_at

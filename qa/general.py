@@ -80,7 +80,7 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
     for rank, p in enumerate(passages[:top]):
         anchor, _ = anchor_date(p.meta)
         title = canon(str(p.meta.get("title") or ""))
-        sentences_before = _before(p, chunks)
+        sentences_before = _before(p, chunks) if asked.kind in SPEAKERS else []  # read only for a speaker
         for s in sentences_of(p):
             text = canon(s.text)
             lead = canon(s.lead)
