@@ -131,12 +131,26 @@ class Killed(Exception):
     pass
 
 
+def _killed_at(base, n: int):
+    """A NewsStore writer over ``base``'s collections that raises Killed at its ``n``-th write."""
+    from storage.store import NewsStore
+
+    count = [0]
+
+    def kill(label: str) -> None:
+        count[0] += 1
+        if count[0] == n:
+            raise Killed(label)
+
+    return NewsStore(base.client, *(Watched(c, kill) for c in (base.chunks, base.articles, base.files)))
+
+
 def test_a_reingest_killed_after_any_write_repairs_to_one_whole_version(settings, embedder, tmp_path):
     """Kill the re-ingest after its 1st write, repair, kill the next re-ingest after its 2nd write, … until
     one runs through: a reader never sees both versions, and the re-run leaves one whole version."""
     from ingest.pipeline import ingest_paths
     from qa.engine import Engine
-    from storage.store import NewsStore, open_store
+    from storage.store import open_store
 
     remembering = Remembering(embedder)
     s = settings.with_(store=tmp_path / "store")
@@ -150,14 +164,7 @@ def test_a_reingest_killed_after_any_write_repairs_to_one_whole_version(settings
     for n in range(1, 30):
         now, then = (OLD, NEW) if n % 2 else (NEW, OLD)
         path.write_text(path.read_text(encoding="utf-8").replace(now, then), encoding="utf-8")
-        count = [0]
-
-        def kill(label: str, at: int = n, count: list[int] = count) -> None:
-            count[0] += 1
-            if count[0] == at:
-                raise Killed(label)
-
-        writer = NewsStore(base.client, *(Watched(c, kill) for c in (base.chunks, base.articles, base.files)))
+        writer = _killed_at(base, n)
         try:
             ingest_paths([str(path)], s, store=writer, embedder=remembering)
         except Killed as killed:
@@ -263,7 +270,7 @@ def test_a_group_of_small_files_killed_after_any_write_reruns_to_the_uninterrupt
     stopped after its 1st write, its 2nd, … on copies of the stored corpus: each re-run must leave
     exactly the store an uninterrupted run leaves, consistent."""
     from ingest.pipeline import ingest_paths
-    from storage.store import NewsStore, open_store
+    from storage.store import open_store
     from tests.conftest import crud_lines
     from tests.storecheck import contents
 
@@ -288,14 +295,7 @@ def test_a_group_of_small_files_killed_after_any_write_reruns_to_the_uninterrupt
         s = settings.with_(store=tmp_path / f"killed-{n}")
         shutil.copytree(start.store, s.store)
         base = open_store(s)
-        count = [0]
-
-        def kill(label: str, at: int = n, count: list[int] = count) -> None:
-            count[0] += 1
-            if count[0] == at:
-                raise Killed(label)
-
-        writer = NewsStore(base.client, *(Watched(c, kill) for c in (base.chunks, base.articles, base.files)))
+        writer = _killed_at(base, n)
         try:
             ingest_paths([str(folder)], s, store=writer, embedder=remembering)
         except Killed as killed:

@@ -49,15 +49,21 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser, server):
+def open_chat(browser, url: str):
+    """A fresh browser context on the chat at ``url``, its input ready; page errors collect in ``page.errors``."""
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     pg = ctx.new_page()
     errors: list[str] = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
-    pg.goto(server.url + "/", wait_until="domcontentloaded")
+    pg.goto(url + "/", wait_until="domcontentloaded")
     pg.wait_for_selector("#nq-input textarea", timeout=WAIT_MS)
     pg.errors = errors
+    return ctx, pg
+
+
+@pytest.fixture
+def page(browser, server):
+    ctx, pg = open_chat(browser, server.url)
     yield pg
     ctx.close()
 
@@ -187,12 +193,7 @@ def series_server(settings, embedder, tmp_path_factory):
 
 
 def test_series_question_draws_a_chart_whose_points_light_their_cards_and_open_their_articles(browser, series_server):
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page = ctx.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.goto(series_server.url + "/", wait_until="domcontentloaded")
-    page.wait_for_selector("#nq-input textarea", timeout=WAIT_MS)
+    ctx, page = open_chat(browser, series_server.url)
     answer = ask(page, "南昌7月1日至7日每天新增本土确诊病例多少例？")
     assert "7月5日｜缺" in answer.inner_text()
     chart = page.locator("svg.nq-chart")
@@ -219,5 +220,5 @@ def test_series_question_draws_a_chart_whose_points_light_their_cards_and_open_t
     hit.wait_for(timeout=WAIT_MS)
     assert "8例" in hit.inner_text() and "经复核" in hit.inner_text()
     shot(page, "ui-series-article")
-    assert errors == []
+    assert page.errors == []
     ctx.close()
