@@ -10,6 +10,7 @@ answer is a refusal. Weights: ``qa.weights``.
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ class Candidate:
     best: Span | None = None
     quote_from: Sentence | None = None  # the earlier sentence that names the speaker, when the span is there
     frame: float = 0.0  # how well it fills the question's gap (qa.frame)
+    order: int = 0  # reading order: breaks ties between equal scores
 
 
 def question_words(text: str) -> list[str]:
@@ -75,7 +77,7 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
     rarest = max(qwords, key=lambda w: weights[w]) if qwords else None
     asked_periods = periods(question)
     gap = frame_of(question)
-    out: list[Candidate] = []
+    pending: list[tuple[float, Candidate, list[Sentence], object]] = []
     chunks = {(p.doc_id, p.meta.get("idx")): p for p in passages}
     for rank, p in enumerate(passages[:top]):
         anchor, _ = anchor_date(p.meta)
@@ -91,54 +93,90 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
             if not coverage and not pairs and (qwords or qpairs):
                 sentences_before.append(s)  # shares nothing with the question: never scored, still a speaker's
                 continue
-            c = Candidate(s, rank, matched=matched, coverage=coverage)
-            c.spans = [sp for sp in find_asked(s.text, asked, anchor) if span_not_in_question(sp, question)]
+            c = Candidate(s, rank, matched=matched, coverage=coverage, order=len(pending))
             c.score = (W.g_coverage * coverage + W.g_pairs * pairs - W.g_rank * rank
                        + W.g_dense * (p.dense or 0.0))
-            if asked.kind == "person":  # "习近平主席": the name, not the title alone
-                c.spans = [sp for sp in c.spans if not _TITLE_ONLY.fullmatch(sp.text)]
             filled = fill(gap, s.text) if gap else None
             if filled is not None:
                 c.frame = filled.share
                 c.score += W.g_frame * filled.share
-                inside = [sp for sp in c.spans if filled.span and sp.start < filled.span.end and filled.span.start < sp.end]
-                if inside and asked.kind in LOOSE and filled.share >= W.frame_tight:
-                    c.spans = [filled.span]  # "重点展出商代青铜鼎…等展品" → what fills the gap: "商代青铜鼎…等展品"
-                    c.score += W.g_frame_span
-                elif inside:  # the typed span that fills the question's gap is the answer
-                    c.spans = inside
-                    c.score += W.g_frame_span
-                elif not c.spans and filled.span and asked.kind not in TYPED and span_not_in_question(filled.span, question):
-                    c.best = filled.span
-            if c.spans:
-                c.best = max(c.spans, key=lambda sp: (_named(sp) if asked.kind == "person" else 0,
-                                                      _closeness(s.text, sp, matched)))
-                c.score += W.g_span * _closeness(s.text, c.best, matched)
-            elif asked.kind in SPEAKERS and (said := _speaker(question, asked, sentences_before, anchor)):
-                c.best, c.quote_from, back = said  # "谢锋表示，…。……要求停止制裁…": the speaker is named before
-                c.score += W.g_span * 0.5 - W.g_speaker_back * back
-            elif asked.kind in TYPED:
-                c.score -= W.g_no_span
             said = periods(s.text) if asked_periods else set()
             if said:  # "上半年…下降16.8%" answers the first half, "6月份…下降8.3%" does not
                 c.score += W.g_period if said & asked_periods else -W.g_other_period
             if rarest and rarest not in text and rarest not in lead and rarest not in title:
                 c.score -= W.g_rare_missing  # the question's rarest word, its subject, is not spoken of here
-            if pairs >= W.echo_pairs and not c.spans:
-                c.score -= W.g_echo  # restates the question and holds nothing new
-            out.append(c)
+            most = c.score + W.g_span + (W.g_frame_span if filled is not None else 0.0)  # what its spans could add
+            pending.append((most, c, list(sentences_before), (filled, pairs, anchor)))
             sentences_before.append(s)
-    out.sort(key=lambda c: c.score, reverse=True)
+    return _with_spans(question, asked, pending, similar)
+
+
+def _with_spans(question: str, asked: AskedType, pending: list, similar: Similar | None) -> list[Candidate]:
+    """Find the sentences' typed spans (jieba's tagging: most of an answer's time) best bound first, and only
+    as far as they can matter. The spans add at most ``g_span`` (+ ``g_frame_span``) to a sentence's score,
+    so: first until the leading ``semantic_top`` are certain, which the embedder then reranks; then on while
+    a sentence could still come within ``_REACH`` of the best (a corroborating, differing or listed one).
+    Lossless: the answers are those of reading every sentence."""
+    pending.sort(key=lambda x: x[0], reverse=True)
+    out: list[Candidate] = []
+    lead: list[float] = []  # a min-heap of the best ``semantic_top`` exact scores so far
+    i = 0
+    for i, (most, c, before, (filled, pairs, anchor)) in enumerate(pending):  # noqa: B007 (i is read after)
+        if len(lead) == W.semantic_top and most < lead[0]:
+            break
+        _score_spans(c, question, asked, before, filled, pairs, anchor)
+        out.append(c)
+        (heapq.heappush if len(lead) < W.semantic_top else heapq.heappushpop)(lead, c.score)
+    else:
+        i = len(pending)
+    out.sort(key=lambda c: (-c.score, c.order))
     if similar is not None and out:
         head = out[: W.semantic_top]
         for c, cos in zip(head, similar([_window(c) for c in head]), strict=True):
             c.score += W.g_semantic * (cos - W.semantic_floor)
-        out.sort(key=lambda c: c.score, reverse=True)
+    best = max((c.score for c in out), default=0.0)
+    for most, c, before, (filled, pairs, anchor) in pending[i:]:
+        if most < best - _REACH:
+            break
+        _score_spans(c, question, asked, before, filled, pairs, anchor)
+        out.append(c)
+        best = max(best, c.score)
+    out.sort(key=lambda c: (-c.score, c.order))
     return out
+
+
+def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sentence], filled, pairs: float,
+                 anchor: date | None) -> None:
+    s = c.sentence
+    c.spans = [sp for sp in find_asked(s.text, asked, anchor) if span_not_in_question(sp, question)]
+    if asked.kind == "person":  # "习近平主席": the name, not the title alone
+        c.spans = [sp for sp in c.spans if not _TITLE_ONLY.fullmatch(sp.text)]
+    if filled is not None:
+        inside = [sp for sp in c.spans if filled.span and sp.start < filled.span.end and filled.span.start < sp.end]
+        if inside and asked.kind in LOOSE and filled.share >= W.frame_tight:
+            c.spans = [filled.span]  # "重点展出商代青铜鼎…等展品" → what fills the gap: "商代青铜鼎…等展品"
+            c.score += W.g_frame_span
+        elif inside:  # the typed span that fills the question's gap is the answer
+            c.spans = inside
+            c.score += W.g_frame_span
+        elif not c.spans and filled.span and asked.kind not in TYPED and span_not_in_question(filled.span, question):
+            c.best = filled.span
+    if c.spans:
+        c.best = max(c.spans, key=lambda sp: (_named(sp) if asked.kind == "person" else 0,
+                                              _closeness(s.text, sp, c.matched)))
+        c.score += W.g_span * _closeness(s.text, c.best, c.matched)
+    elif asked.kind in SPEAKERS and (said := _speaker(question, asked, before, anchor)):
+        c.best, c.quote_from, back = said  # "谢锋表示，…。……要求停止制裁…": the speaker is named before
+        c.score += W.g_span * 0.5 - W.g_speaker_back * back
+    elif asked.kind in TYPED:
+        c.score -= W.g_no_span
+    if pairs >= W.echo_pairs and not c.spans:
+        c.score -= W.g_echo  # restates the question and holds nothing new
 
 
 SPEAKERS = frozenset(("person", "org"))
 LOOSE = frozenset(("list", "definition", "open"))  # types whose spans are phrases, not names or figures
+_REACH = max(W.corroborate_within, W.list_within)  # how far below the best a sentence is still read
 
 
 def _window(c: Candidate) -> str:

@@ -138,3 +138,53 @@ def test_a_sentence_sharing_nothing_with_the_question_is_not_a_candidate():
     found = candidates(q.text, classify(q.text), constrained_order(q, _passages(
         "天气晴朗，气温升高到35℃。本次展览吸引了约2万名观众。")))
     assert [c.sentence.text for c in found] == ["本次展览吸引了约2万名观众。"]
+
+
+def test_reading_spans_only_as_far_as_they_can_matter_gives_the_answers_of_reading_every_sentence(monkeypatch):
+    """The span finder runs best bound first and stops early; with the stop removed every sentence is read.
+    Everything a consumer looks at (the best, and all within reach of it) must be the same either way: real
+    crud_news articles, the held-out crud questions, passages ranked by the character pairs they share."""
+    import json
+
+    import qa.general as general
+    from qa.answer_types import classify
+    from tests.conftest import ROOT, crud_lines
+
+    chunks = _passages(*[line[:1500] for line in crud_lines(80)])
+    questions = [json.loads(line)["q"] for line in (ROOT / "eval" / "holdout_crud_qa.jsonl").read_text(
+        encoding="utf-8").splitlines() if line.strip()]
+
+    def similar(texts: list[str]) -> list[float]:  # a stand-in for the embedder: any fixed cosines will do
+        return [0.7 + (len(t) % 7) * 0.05 for t in texts]
+
+    read = 0
+    real = general._score_spans
+
+    def counted(*args, **kw):
+        nonlocal read
+        read += 1
+        return real(*args, **kw)
+
+    monkeypatch.setattr(general, "_score_spans", counted)
+    skipped = 0
+    for question in questions:
+        q = parse(question)
+        pairs = {q.text[i: i + 2] for i in range(len(q.text) - 1)}
+        passages = sorted(chunks, key=lambda p: -sum(b in p.text for b in pairs))[:12]
+        pruned = general.candidates(q.text, classify(q.text), passages, top=12, similar=similar)
+        read_pruned, read = read, 0
+        with monkeypatch.context() as m:
+            m.setattr(general, "_REACH", float("inf"))
+            every = general.candidates(q.text, classify(q.text), passages, top=12, similar=similar)
+        skipped += read - read_pruned
+        read = 0
+        if not every:
+            assert not pruned
+            continue
+        best = every[0].score
+        near = [(c.sentence.text, c.rank, round(c.score, 9), c.best and c.best.text)
+                for c in every if c.score >= best - general._REACH]
+        assert [(c.sentence.text, c.rank, round(c.score, 9), c.best and c.best.text)
+                for c in pruned[: len(near)]] == near, question
+        assert all(c.score < best - general._REACH for c in pruned[len(near):])
+    assert skipped  # the stop did stop somewhere: this compared something
