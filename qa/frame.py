@@ -58,9 +58,15 @@ def _piece(context: str, sentence: str, from_end: bool, after: int = 0) -> tuple
     """The piece of ``context`` nearest the gap (its end when ``from_end``, else its start; within NEAR_GAP),
     the longest at that distance, that occurs in ``sentence`` at or after ``after``: (its length, its start
     in the sentence), or (0, -1). Nearest first: "承担" right before the gap says more about the gap than a
-    longer "将在中老铁路" further off."""
+    longer "将在中老铁路" further off. Before the gap a noun is never skipped: in "母乳喂养周的主题是什么" the
+    asked 主题 cannot be passed over for the longer "母乳喂养周". After it one can: "哪些城市加入了…" is
+    answered by "杭州、宁波两市加入了…", which names the cities, not the word 城市 (and a verb can be
+    skipped on either side: "呼吁" for "应")."""
     n = len(context)
+    nouns = _noun_chars(context) if from_end else frozenset()
     for gap in range(0, min(NEAR_GAP, n - MIN_PIECE) + 1):
+        if any(i in nouns for i in range(n - gap, n)):
+            break
         for size in range(n - gap, MIN_PIECE - 1, -1):
             first = n - gap - size if from_end else gap
             at = sentence.find(context[first: first + size], after)
@@ -92,6 +98,11 @@ def fill(frame: Frame, sentence: str) -> Fill:
     else:
         span = None
     return Fill(span, kl + kr, min(1.0, (kl + kr) / total))
+
+
+def _noun_chars(text: str) -> frozenset[int]:
+    """Offsets of the characters of ``text`` that belong to a noun (jieba's n* tags)."""
+    return frozenset(i for word, flag, at in pos_tokens(text) if flag[:1] == "n" for i in range(at, at + len(word)))
 
 
 def _head_noun(right: str) -> str:

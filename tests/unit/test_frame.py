@@ -39,3 +39,16 @@ def test_which_one_questions_keep_their_type_after_numerals_become_digits():
     assert "哪1天" in q.text  # parsing writes the numeral as a digit…
     assert classify(q.text).kind == "date"  # …and the question is still a when-question
     assert frame_of(q.text).right == "被拐走的"
+
+
+def test_the_asked_attribute_right_before_the_question_word_is_not_skipped_for_a_longer_piece():
+    f = frame_of("2024年全民健身周的口号是什么？")
+    restating = fill(f, "2024年5月10日至16日是第8个全民健身周。")  # names the week, not its slogan
+    answering = fill(f, "今年的活动口号为“健康你我他”，倡导全民参与。")
+    assert restating.share < answering.share
+    assert answering.span is not None and "健康你我他" in answering.span.text
+
+
+def test_a_particle_between_the_question_and_its_word_may_still_be_skipped():
+    got = fill(frame_of("全市举办的是什么比赛？"), "全市举办职工羽毛球比赛，共有300人参加。")
+    assert got.span is not None and "羽毛球" in got.span.text
