@@ -148,7 +148,7 @@ def classify(question_text: str) -> AskedType:
             continue
         # "围绕几个方面提出了多少条措施": of several number words the last is the one asked
         m = matches[-1] if rule.kind in ("count", "amount", "percent") else matches[0]
-        q = _QWORD.search(text, m.start(), m.end())  # "失业率是多少": the focus is before 多少, inside the match
+        q = QUESTION_WORD.search(text, m.start(), m.end())  # "失业率是多少": the focus is before 多少, inside the match
         focus = _focus(text, q.start() if q else m.start(), m.end())
         unit = (m.groupdict().get("unit") or None) if rule.kind in ("count", "amount") else None
         if rule.name == "amount_unit" and unit is None and "钱" in m.group(0):
@@ -159,7 +159,10 @@ def classify(question_text: str) -> AskedType:
     return AskedType("open", None, _focus(text, len(text), len(text)), "", "none")
 
 
-_QWORD = re.compile(r"多少|几|谁|哪|什么|何|怎|如何|是否|有没有|是不是|多[大高长远重深宽厚快久]|百分")
+# The question words themselves, with the counter a which-word carries ("哪一年", "哪个"): never a word an
+# answer sentence shares with its question.
+QUESTION_WORD = re.compile(r"多少|几|谁|哪[一1]?[年天日月号个位些种家类项条所座]?|什么|何|怎|如何|是否|有没有|是不是|"
+                           r"多长时间|多[大高长远重深宽厚快久]|百分")
 _HEAD_FLAGS = {"n", "vn", "nz", "j", "an", "nt", "ns", "l", "ng", "nr"}
 _HEAD_SKIP = {"的", "样", "样的", "个", "些", "种", "类", "一", "项", "条", "位", "家", "类型", "种类", "方面的"}
 

@@ -18,7 +18,7 @@ from datetime import date
 
 from core.records import Passage
 from core.schema import anchor_date
-from qa.answer_types import AskedType
+from qa.answer_types import QUESTION_WORD, AskedType
 from qa.frame import fill, frame_of
 from qa.sentences import Sentence, sentences_of
 from qa.spans import Span, find_asked, span_not_in_question
@@ -33,7 +33,7 @@ Idf = Callable[[str], float]
 Similar = Callable[[list[str]], list[float]]
 TYPED = frozenset(("count", "amount", "percent", "date", "time", "duration", "person", "org", "place", "work",
                    "level", "list"))
-_QUESTION_WORDS = re.compile(r"多少|几|谁|哪|什么|何|怎|如何|是否|有没有|是不是|吗|呢")
+_QUESTION_WORDS = re.compile(QUESTION_WORD.pattern + "|吗|呢")
 _TITLE_BEFORE = re.compile(rf"(?:{'|'.join(PERSON_TITLES)}|大使|总统|总理|主席|部长|发言人|教授|董事长|总经理|经理|"
                            r"厅长|委员|队长|站长|所长|校长|馆长|理事长|会长|秘书长|司令员|政委|研究员|医生|警官|法官|检察官)$")
 _TITLE_ONLY = re.compile(_TITLE_BEFORE.pattern.removesuffix("$"))

@@ -74,7 +74,7 @@ class Weights:
     semantic_chars: int = 64  # characters around the best span that the embedder reads (its cost grows with length)
     g_semantic: float = 8.0  # × (cosine − semantic_floor)
     semantic_floor: float = 0.80  # e5 cosines of related Chinese texts sit around here
-    refuse_below: float = 5.0  # the best candidate's score below which the answer is a refusal: picked on the
+    refuse_below: float = 5.25  # the best candidate's score below which the answer is a refusal: picked on the
     # developers' set as the most refusals for at most 2 points of answerable accuracy (newsqa eval prints the sweep)
     corroborate_within: float = 2.0  # another article's sentence this close to the best, with the same span, is cited too
     corroborate_max: int = 3  # citations at most for one answer

@@ -188,3 +188,11 @@ def test_reading_spans_only_as_far_as_they_can_matter_gives_the_answers_of_readi
                 for c in pruned[: len(near)]] == near, question
         assert all(c.score < best - general._REACH for c in pruned[len(near):])
     assert skipped  # the stop did stop somewhere: this compared something
+
+
+def test_the_question_word_and_its_counter_are_not_words_an_answer_must_share():
+    from qa.general import question_words
+
+    assert "多久" not in question_words("科考工作的持续时间是多久？")
+    assert not {"一年", "年"} & set(question_words("项目预计在哪一年试投产？"))
+    assert {"项目", "投产"} <= set(question_words("项目预计在哪一年试投产？"))
