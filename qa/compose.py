@@ -159,8 +159,8 @@ def general(q: Question, asked: AskedType, passages: list[Passage], idf: Idf | N
     best = found[0]
     short = best.best.text if best.best else None
     named = None
-    if asked.kind == "person" and short:
-        full, where, start = full_name(short, pool)
+    if asked.kind in ("person", "place") and short:
+        full, where, start = full_name(short, pool, asked.kind)
         if where is not None and full != short:
             short = full
             named = next((s for s in sentences_of(where) if s.start <= int(where.meta.get("start", 0)) + start < s.end),

@@ -236,15 +236,31 @@ def _closeness(text: str, span: Span, matched: list[str]) -> float:
     return 1.0 / (1.0 + best / W.closeness_chars)
 
 
-def full_name(name: str, passages: list[Passage]) -> tuple[str, Passage | None, int]:
-    """The fullest form of a person's name the articles give ("谢锋" → "中国驻美国大使谢锋"): the
-    clause right before a mention, when it ends with a title. Returns (text, passage, start offset in it)."""
+def full_name(name: str, passages: list[Passage], kind: str = "person") -> tuple[str, Passage | None, int]:
+    """The fullest form of a name the articles give, for a person, place or organisation answer:
+    a person with the title in the clause right before a mention ("谢锋" → "中国驻美国大使谢锋") or with the
+    given name of a transliteration ("拉索" → "约翰·巴拉索"); a place with its administrative suffix
+    ("蔚山" → "蔚山市"). Returns (text, passage, start offset in it)."""
     best = (name, None, -1)
     for p in passages:
         for m in re.finditer(re.escape(name), p.text):
-            start = max((c.end() for c in _CLAUSE_START.finditer(p.text, max(0, m.start() - 16), m.start())),
-                        default=max(0, m.start() - 16))
-            before = p.text[start: m.start()]
-            if before and _TITLE_BEFORE.search(before) and len(before) + len(name) > len(best[0]):
-                best = (before + name, p, start)
+            start, end = m.start(), m.end()
+            if kind == "place":
+                if not _PLACE_SUFFIX.search(name) and _PLACE_SUFFIX.match(p.text, end) and len(name) + 1 > len(best[0]):
+                    best = (name + p.text[end], p, start)
+                continue
+            given = _GIVEN_NAME.search(p.text, max(0, start - 16), start)  # "约翰·巴" before "拉索"
+            if kind == "person" and given and given.end() == start:
+                start = given.start()
+            clause = max((c.end() for c in _CLAUSE_START.finditer(p.text, max(0, start - 16), start)),
+                         default=max(0, start - 16))
+            before = p.text[clause: start]
+            if kind == "person" and before and _TITLE_BEFORE.search(before):
+                start = clause
+            if p.text[start: end] != name and end - start > len(best[0]):
+                best = (p.text[start: end], p, start)
     return best
+
+
+_PLACE_SUFFIX = re.compile(r"[市省县区州镇乡村]")
+_GIVEN_NAME = re.compile(r"[\u4e00-\u9fff]{1,8}·[\u4e00-\u9fff]{0,6}$")

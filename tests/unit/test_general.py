@@ -196,3 +196,19 @@ def test_the_question_word_and_its_counter_are_not_words_an_answer_must_share():
     assert "多久" not in question_words("科考工作的持续时间是多久？")
     assert not {"一年", "年"} & set(question_words("项目预计在哪一年试投产？"))
     assert {"项目", "投产"} <= set(question_words("项目预计在哪一年试投产？"))
+
+
+def test_a_transliterated_name_is_given_whole_with_its_given_name():
+    a = _ask("议长被谁劝回了办公室？",
+             "参议院共和党会议主席约翰·巴拉索是一名医生，当时就在现场。",
+             "巴拉索劝议长回到办公室休息，议长随后离开讲台。")
+    assert not a.abstained and a.short_answer and a.short_answer.endswith("约翰·巴拉索")
+    assert any("约翰·巴拉索" in c.quote for c in a.citations)  # the fuller form is quoted too
+
+
+def test_a_place_is_given_with_the_administrative_suffix_the_articles_use():
+    a = _ask("可疑包裹是在哪个城市的福利设施收到的？",
+             "蔚山一家残疾人福利设施20日收到可疑包裹，3名员工出现头晕症状。",
+             "韩国蔚山市此前也报告过类似情况。")
+    assert not a.abstained and a.short_answer == "蔚山市"
+    assert any("蔚山市" in c.quote for c in a.citations)
