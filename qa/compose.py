@@ -14,7 +14,7 @@ from core.records import Answer, Citation, Passage
 from core.schema import published_date
 from qa.answer_types import AskedType, classify
 from qa.asked import asked_unit, date_ok, place_ok, residual_bigrams, specific, unit_ok
-from qa.general import Candidate, Idf, Similar, candidates, full_name
+from qa.general import TYPED, Candidate, Idf, Similar, candidates, full_name
 from qa.messages import say
 from qa.question import Question
 from qa.scoring import score
@@ -102,10 +102,10 @@ def routed_to_figures(q: Question, asked: AskedType) -> bool:
     English question (its glossary maps it to the measures). Everything else goes by typed span."""
     if q.dates or q.kind == "yesno" or asked.kind == "yesno" or _english(q):
         return True
-    return bool(q.places) and (asked.kind in PINNED_KINDS or q.kind in ("count", "person", "time"))
+    return bool(q.places) and (asked.kind in PINNED_KINDS or q.kind in ("person", "time"))
 
 
-PINNED_KINDS = frozenset(("person", "date", "time", "count", "amount", "percent"))  # with a place, the figure path's title and date rules hold
+PINNED_KINDS = frozenset(("person", "date", "time", "amount", "percent"))  # with a place, the figure path's title and date rules hold
 
 
 def constrained(q: Question, passages: list[Passage], top: int = 12) -> Answer:
@@ -152,7 +152,8 @@ def general(q: Question, asked: AskedType, passages: list[Passage], idf: Idf | N
         return _abstain(q, say("no_place", en, names=names))
     pool = [p for p in passages if p.date_match and p.place_match] or passages
     found = candidates(q.text, asked, pool, idf, top=W.g_top, similar=similar)
-    if not found or found[0].score < W.refuse_below:
+    if not found or found[0].score < W.refuse_below or (asked.kind in TYPED and found[0].best is None):
+        # a count, date, name… question answered by no span of its type is not answered ("累计检出阳性人员例")
         answer = _abstain(q, say("no_answer", en))
         answer.evidence = round(found[0].score, 3) if found else 0.0
         return answer

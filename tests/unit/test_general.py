@@ -212,3 +212,22 @@ def test_a_place_is_given_with_the_administrative_suffix_the_articles_use():
              "韩国蔚山市此前也报告过类似情况。")
     assert not a.abstained and a.short_answer == "蔚山市"
     assert any("蔚山市" in c.quote for c in a.citations)
+
+
+def test_a_count_pinned_by_a_place_alone_is_answered_by_its_typed_span_not_the_case_count_path():
+    from qa.answer_types import classify
+    from qa.compose import routed_to_figures
+
+    question = "江城市体育馆坍塌事故中共有多少人遇难？"
+    q = parse("南昌" + question.removeprefix("江城市"))
+    assert not routed_to_figures(q, classify(q.text))  # a place, no date: any news, not a daily report
+    dated = parse("南昌7月16日新增多少例？")
+    assert routed_to_figures(dated, classify(dated.text))  # the daily report's shape keeps its path
+    a = _ask(q.raw, "南昌市体育馆坍塌事故救援持续进行，第11名被困者被救出。",
+             "截至24日，南昌市体育馆坍塌事故共造成11人遇难，另有4人受伤。")
+    assert not a.abstained and a.short_answer and "11人" in a.short_answer
+
+
+def test_a_count_question_whose_best_sentence_has_lost_its_number_is_refused():
+    a = _ask("全市累计检出阳性人员多少人？", "截至27日24时，全市累计检出阳性人员例，疫情防控形势总体稳定。")
+    assert a.abstained
