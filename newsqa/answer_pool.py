@@ -86,7 +86,10 @@ class AnswerPool:
         self._workers: list[_Worker] = []
         self._lock = threading.Lock()
         self._closed = threading.Event()
-        started = [_spawn(self.settings) for _ in range(workers)]  # they load in parallel
+        # the cores shared out: ONNX Runtime's threads of two workers on one core would spin against each other
+        # (a question not seen before cost 81 ms of CPU on two threads against 39 ms on one)
+        self.threads = max(1, usable_cores() // workers)
+        started = [self._spawn() for _ in range(workers)]  # they load in parallel
         try:
             for worker in started:
                 self._admit(worker)
@@ -194,18 +197,23 @@ class AnswerPool:
                 if self._closed.is_set():
                     return
                 try:
-                    self._admit(_spawn(self.settings))
+                    self._admit(self._spawn())
                 except AnswerUnavailable as err:
                     log.error("%s; trying again in %.0f s", err, RESTART_PAUSE)
                     self._closed.wait(RESTART_PAUSE)
                     break
 
 
-def _spawn(settings: Settings) -> _Worker:
+    def _spawn(self) -> _Worker:
+        return _spawn(self.settings, self.threads)
+
+
+def _spawn(settings: Settings, threads: int) -> _Worker:
     """Start ``python -m newsqa.answer_worker`` on this code (its folder first on the path), talking over a socket."""
     ours, theirs = socket.socketpair()
     root = str(Path(__file__).resolve().parents[1])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+    env.setdefault("OMP_NUM_THREADS", str(threads))  # read by the embedder (core.hardware); the user's choice stands
     try:
         # the server's working directory, so a relative store path names the same store; stdout stays clean
         # for a server that speaks on it (MCP)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import sys
 from multiprocessing.connection import Connection
 
@@ -58,6 +59,7 @@ def _reply(conn: Connection, kind: str, value) -> None:
 
 def serve_answers(conn: Connection) -> None:
     """A worker's life: settings in, warm up, say ready, then answer until told to stop or the server is gone."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the server decides
     settings = conn.recv()
     try:
         answerer = _Answerer(settings)
