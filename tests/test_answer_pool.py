@@ -174,3 +174,24 @@ def test_unset_answer_workers_is_in_process_for_the_library_and_one_per_core_whe
     assert resolve_answer_workers(0) == 4 and resolve_answer_workers(2, serving=True) == 2
     monkeypatch.setattr("newsqa.answer_pool.available_gib", lambda: 2.5 * WORKER_GIB)  # room for two embedders
     assert resolve_answer_workers(0) == 2
+
+
+def test_a_corpus_ingested_after_the_workers_started_is_asked_by_name(engine, tmp_path):
+    local = Service(engine.settings, engine=engine)
+    service = Service(engine.settings, engine=engine, pool=AnswerPool(engine.settings, workers=1))
+    try:
+        question = "中国驻德国大使馆举行庆祝中国人民解放军建军96周年招待会，约多少人出席？"
+        other = Filters(collection="other")
+        with pytest.raises(UnknownCollection):  # not there yet: refused, not created empty
+            service.ask(question, filters=other)
+        (tmp_path / "other").mkdir()
+        (tmp_path / "other" / "crud_0.txt").write_text(crud_lines(1)[0], encoding="utf-8")
+        s = engine.settings.with_(collection="other")
+        assert ingest_paths([str(tmp_path / "other")], s, store=open_store(s, client=engine.store.client),
+                            embedder=engine.embedder).articles == 1
+        expected = local.ask(question, filters=other)
+        assert not expected.abstained
+        assert key(service.ask(question, filters=other)) == key(expected)
+        assert key(service.ask(question)) == key(local.ask(question))  # the server's own corpus is unchanged
+    finally:
+        service.close()
