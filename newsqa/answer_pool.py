@@ -145,6 +145,9 @@ class AnswerPool:
 
     def _take(self, deadline: float) -> _Worker:
         while True:
+            if self._closed.is_set():
+                raise AnswerUnavailable("the answering processes were stopped (the server is shutting down); "
+                                        "ask again once it is back")
             left = deadline - time.monotonic()
             try:
                 worker = self._idle.get(timeout=max(0.0, left))

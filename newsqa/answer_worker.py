@@ -77,9 +77,14 @@ def serve_answers(conn: Connection) -> None:
             return
         _, question, history, k, filters = message
         try:
-            _reply(conn, "answer", answerer.ask(question, history, k, filters))
+            answer = answerer.ask(question, history, k, filters)
+            kind, value = "answer", answer
         except Exception as err:
-            _reply(conn, "error", err)
+            kind, value = "error", err
+        try:
+            _reply(conn, kind, value)
+        except OSError:
+            return  # the server went away while this question was answered
 
 
 if __name__ == "__main__":

@@ -195,3 +195,10 @@ def test_a_corpus_ingested_after_the_workers_started_is_asked_by_name(engine, tm
         assert key(service.ask(question)) == key(local.ask(question))  # the server's own corpus is unchanged
     finally:
         service.close()
+
+
+def test_a_closed_pool_says_so_at_once(sample_engine):
+    pool = AnswerPool(sample_engine.settings, workers=1)
+    pool.close()
+    with pytest.raises(AnswerUnavailable, match="stopped"):
+        pool.ask(QUESTIONS[0])
