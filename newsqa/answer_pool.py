@@ -78,7 +78,9 @@ class _Worker:
 class AnswerPool:
     """``workers`` answering processes on ``settings``' store; ``ask`` is safe from many threads."""
 
-    def __init__(self, settings: Settings, workers: int, timeout: float | None = None):
+    def __init__(self, settings: Settings, workers: int, timeout: float | None = None, wait: bool = True):
+        """``wait``: start the workers before returning (an error if one cannot start); else in the background,
+        while ``ready`` is False (a server then answers in-process meanwhile, and listens at once)."""
         self.settings = settings.with_(answer_workers=1)  # a worker answers in its own thread, no pool of its own
         self.size = workers
         self.timeout = timeout or ANSWER_TIMEOUT + (settings.llm_timeout if settings.llm_base_url else 0.0)
@@ -89,16 +91,16 @@ class AnswerPool:
         # the cores shared out: ONNX Runtime's threads of two workers on one core would spin against each other
         # (a question not seen before cost 81 ms of CPU on two threads against 39 ms on one)
         self.threads = max(1, usable_cores() // workers)
-        started = [self._spawn() for _ in range(workers)]  # they load in parallel
-        try:
-            for worker in started:
-                self._admit(worker)
-        except BaseException:
-            for worker in started:
-                _stop(worker)
-            raise
-        self._monitor = threading.Thread(target=self._watch, name="answer-pool-monitor", daemon=True)
+        if wait:
+            self._start_all()
+        self._monitor = threading.Thread(target=self._watch, args=(not wait,), name="answer-pool", daemon=True)
         self._monitor.start()
+
+    @property
+    def ready(self) -> bool:
+        """Some worker has started and takes questions."""
+        with self._lock:
+            return any(w.alive for w in self._workers)
 
     def pids(self) -> list[int]:
         """The live workers' process ids (tests and logs)."""
@@ -185,8 +187,24 @@ class AnswerPool:
             worker.retired = True
         _stop(worker, wait=0.0)
 
-    def _watch(self) -> None:
-        """Replace dead workers, one at a time, until the pool is closed."""
+    def _start_all(self) -> None:
+        started = [self._spawn() for _ in range(self.size)]  # they load in parallel
+        try:
+            for worker in started:
+                self._admit(worker)
+        except BaseException:
+            for worker in started:
+                _stop(worker)
+            raise
+
+    def _watch(self, start: bool) -> None:
+        """Start the workers (``start``), then replace dead ones, one at a time, until the pool is closed."""
+        if start:
+            try:
+                self._start_all()
+                print(f"newsqa: {self.size} answering processes ready", file=sys.stderr, flush=True)
+            except AnswerUnavailable as err:
+                log.error("%s; answering in the server process until one starts", err)
         while not self._closed.wait(0.2):
             with self._lock:
                 dead = [w for w in self._workers if not w.alive]

@@ -75,7 +75,8 @@ def serve(settings: Settings, host: str | None = None, port: int = 7860, warm: b
             service.warm_up()
         app = create_app(settings, service=service)
         where = settings.chroma_url or settings.store
-        answering = f"{settings.answer_workers} answering processes" if service.pool else "answering in-process"
+        answering = (f"{settings.answer_workers} answering processes, starting" if service.pool
+                     else "answering in-process")
         print(f"newsqa: serving {service.health()['articles']} articles from {where} on http://{host}:{port}/ "
               f"(API: /api/ask, /v1/chat/completions; upload {'on' if settings.allow_upload else 'off'}; "
               f"API key {'required' if settings.api_keys else 'not required'}; "

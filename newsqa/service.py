@@ -48,7 +48,8 @@ class Service:
         self.settings = settings or Settings.from_env()
         self.engine = engine if engine is not None else Engine(self.settings)
         workers = resolve_answer_workers(self.settings.answer_workers)
-        self.pool = pool if pool is not None or workers == 1 else AnswerPool(self.settings, workers)
+        # started in the background: until a worker is up, answers come from this process (the same answers)
+        self.pool = pool if pool is not None or workers == 1 else AnswerPool(self.settings, workers, wait=False)
         self._ingest_lock = threading.Lock()
         self._engines_lock = threading.Lock()
         self._engines: dict[str, Engine] = {self.settings.collection: self.engine}
@@ -86,7 +87,7 @@ class Service:
             return engine
 
     def ask(self, question: str, history=None, k: int | None = None, filters: Filters | None = None) -> Answer:
-        if self.pool is not None:
+        if self.pool is not None and self.pool.ready:
             return self.pool.ask(question, history=history, k=k, filters=filters)
         engine = self.engine_for(filters.collection if filters else None)
         return engine.ask(question, history=history, k=k, filters=filters)

@@ -202,3 +202,14 @@ def test_a_closed_pool_says_so_at_once(sample_engine):
     pool.close()
     with pytest.raises(AnswerUnavailable, match="stopped"):
         pool.ask(QUESTIONS[0])
+
+
+def test_a_service_set_to_answer_in_workers_starts_them_without_waiting_and_answers_alike(sample_engine):
+    service = Service(sample_engine.settings.with_(answer_workers=2), engine=sample_engine)
+    try:
+        first = [same(service.ask(q)) for q in QUESTIONS]  # in this process until a worker is up
+        wait_for(lambda: len(service.pool.pids()) == 2, "starting two workers in the background")
+        assert [same(service.ask(q)) for q in QUESTIONS] == first
+    finally:
+        service.close()
+    assert not service.pool.ready
