@@ -78,6 +78,16 @@ def wait_health(base: str, proc: subprocess.Popen, deadline: float) -> None:
     raise SystemExit("the server did not come up in time")
 
 
+def wait_answering(log: Path, proc: subprocess.Popen, deadline: float) -> None:
+    """Answering processes start once the server listens (it answers in-process meanwhile): measure after."""
+    while "answering processes, starting" in log.read_text(encoding="utf-8", errors="replace"):
+        if "answering processes ready" in log.read_text(encoding="utf-8", errors="replace"):
+            return
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit(f"the answering processes did not start; see {log}")
+        time.sleep(0.5)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--clients", type=int, default=32)
@@ -108,6 +118,7 @@ def main() -> int:
     try:
         t = time.perf_counter()
         wait_health(base, proc, deadline)
+        wait_answering(Path(log.name), proc, deadline)
         print(f"server up in {time.perf_counter() - t:.0f}s (pid {proc.pid}, log {log.name})")
         qs = questions()
         url = base + "/api/ask"

@@ -69,12 +69,13 @@ def serve(settings: Settings, host: str | None = None, port: int = 7860, warm: b
     settings = lock_uploads(settings)
     # unset: one answering process per core (the Python half of an answer holds the GIL; newsqa.answer_pool)
     settings = settings.with_(answer_workers=resolve_answer_workers(settings.answer_workers, serving=True))
-    service = Service(settings)
+    service = Service(settings, start_workers=False)
     try:
         if warm:
             service.warm_up()
         app = create_app(settings, service=service)
         where = settings.chroma_url or settings.store
+        service.start_answer_workers()  # after loading: they would slow this process's start, not speed it
         answering = (f"{settings.answer_workers} answering processes, starting" if service.pool
                      else "answering in-process")
         print(f"newsqa: serving {service.health()['articles']} articles from {where} on http://{host}:{port}/ "

@@ -44,12 +44,15 @@ class UnknownCollection(LookupError):
 
 
 class Service:
-    def __init__(self, settings: Settings | None = None, engine=None, pool: AnswerPool | None = None):
+    def __init__(self, settings: Settings | None = None, engine=None, pool: AnswerPool | None = None,
+                 start_workers: bool = True):
+        """``start_workers=False``: leave the answering processes of ``answer_workers`` to
+        ``start_answer_workers`` (a server starts them once it listens, not while it loads)."""
         self.settings = settings or Settings.from_env()
         self.engine = engine if engine is not None else Engine(self.settings)
-        workers = resolve_answer_workers(self.settings.answer_workers)
-        # started in the background: until a worker is up, answers come from this process (the same answers)
-        self.pool = pool if pool is not None or workers == 1 else AnswerPool(self.settings, workers, wait=False)
+        self.pool = pool
+        if start_workers:
+            self.start_answer_workers()
         self._ingest_lock = threading.Lock()
         self._engines_lock = threading.Lock()
         self._engines: dict[str, Engine] = {self.settings.collection: self.engine}
@@ -102,6 +105,13 @@ class Service:
         """Load the embedder and build the lexical index now, not on the first user's question (answering
         processes warm up as they start)."""
         self.engine.ask(WARM_QUESTION)
+
+    def start_answer_workers(self) -> None:
+        """Hand ``ask`` to ``answer_workers`` processes, started in the background: until one is up (and whenever
+        none is), answers come from this process, the same answers."""
+        workers = resolve_answer_workers(self.settings.answer_workers)
+        if self.pool is None and workers > 1:
+            self.pool = AnswerPool(self.settings, workers, wait=False)
 
     def close(self) -> None:
         """Stop the answering processes, if any."""
