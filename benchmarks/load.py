@@ -7,6 +7,9 @@ alone), and stops the server. Every request has a timeout and the whole run a ha
 
     python benchmarks/load.py                       # 32 clients × 20 questions
     python benchmarks/load.py --clients 8 --questions 5 --store vectorstore
+    python benchmarks/load.py --answer-workers 1     # answer in the server process (default: serve's own, auto)
+
+The load average is printed before and after the run: the clients share the machine with the server.
 """
 
 from __future__ import annotations
@@ -75,6 +78,16 @@ def wait_health(base: str, proc: subprocess.Popen, deadline: float) -> None:
     raise SystemExit("the server did not come up in time")
 
 
+def wait_answering(log: Path, proc: subprocess.Popen, deadline: float) -> None:
+    """Answering processes start once the server listens (it answers in-process meanwhile): measure after."""
+    while "answering processes, starting" in log.read_text(encoding="utf-8", errors="replace"):
+        if "answering processes ready" in log.read_text(encoding="utf-8", errors="replace"):
+            return
+        if proc.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit(f"the answering processes did not start; see {log}")
+        time.sleep(0.5)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--clients", type=int, default=32)
@@ -82,6 +95,7 @@ def main() -> int:
     ap.add_argument("--store", help="serve this store instead of building one from data/sample")
     ap.add_argument("--timeout", type=float, default=900, help="hard limit for the whole run, seconds")
     ap.add_argument("--request-timeout", type=float, default=120, help="limit for one request, seconds")
+    ap.add_argument("--answer-workers", help="passed to `newsqa serve --answer-workers` (default: serve's own)")
     args = ap.parse_args()
     deadline = time.monotonic() + args.timeout
     env = {**os.environ, "TOKENIZERS_PARALLELISM": "false"}
@@ -97,11 +111,14 @@ def main() -> int:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = (tmp / "server.log").open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "newsqa", "serve", "--port", str(port), "--store", str(store)],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    serve = [sys.executable, "-m", "newsqa", "serve", "--port", str(port), "--store", str(store)]
+    if args.answer_workers:
+        serve += ["--answer-workers", args.answer_workers]
+    proc = subprocess.Popen(serve, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     try:
         t = time.perf_counter()
         wait_health(base, proc, deadline)
+        wait_answering(Path(log.name), proc, deadline)
         print(f"server up in {time.perf_counter() - t:.0f}s (pid {proc.pid}, log {log.name})")
         qs = questions()
         url = base + "/api/ask"
@@ -138,6 +155,7 @@ def main() -> int:
                     elif out["answer"] != serial[q]:  # concurrency must not change an answer
                         errors.append(f"the answer to {q!r} differs from the serial one")
 
+        print("load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
         t = time.perf_counter()
         with ThreadPoolExecutor(max_workers=args.clients) as pool:
             list(pool.map(client, range(args.clients)))
@@ -147,6 +165,7 @@ def main() -> int:
         print(f"throughput {len(latencies) / wall:.1f} req/s; latency p50 {percentile(latencies, 50):.0f} ms, "
               f"p95 {percentile(latencies, 95):.0f} ms, max {max(latencies, default=float('nan')):.0f} ms; "
               f"{abstained[0]} abstained; errors {len(errors)}")
+        print("load average after: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
         for e in sorted(set(errors))[:10]:
             print(f"  error: {e}")
         return 1 if errors else 0

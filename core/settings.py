@@ -31,6 +31,9 @@ class Settings:
     quantize: str = "auto"  # auto | int8 (= on) | bf16 (torch only) | off: "auto" is int8 when it stays close to fp32
     batch_size: int = 32
     workers: int = 1  # embedding processes for ingest: 1 = in this process, 0 = one per core (embedding.pool)
+    # answering processes behind one server (newsqa.answer_pool): 1 = in the request threads, 0 = one per core;
+    # None (unset) = the caller's default: 1 for the library, one per core for `newsqa serve`
+    answer_workers: int | None = None
     chunk_size: int = 300
     chunk_overlap: int = 1  # sentences carried into the next chunk
     k: int = 5
@@ -107,6 +110,8 @@ def _coerce(name: str, raw: str, default):
         raise ValueError(f"NEWSQA_{name.upper()}={raw!r}: expected 1/0, true/false, yes/no or on/off")
     if name == "workers":
         return parse_workers(raw)
+    if name == "answer_workers":
+        return parse_answer_workers(raw)
     if isinstance(default, float):
         try:
             value = float(raw)
@@ -136,4 +141,16 @@ def parse_workers(value: int | str) -> int:
     if n < 0:
         raise ValueError(f"NEWSQA_WORKERS / --workers = {value!r}: expected a number of embedding processes "
                          "(1 = in this process, 2 or more = worker processes) or auto / 0 for one per core")
+    return n
+
+
+def parse_answer_workers(value: int | str) -> int:
+    """A ``--answer-workers`` / ``NEWSQA_ANSWER_WORKERS`` value: 1 = answer in the request threads, 2 or more =
+    answering processes, ``auto`` or 0 = one per core (kept as 0, decided by ``newsqa.answer_pool``)."""
+    text = str(value).strip().lower()
+    n = 0 if text == "auto" else int(text) if text.isdigit() else -1
+    if n < 0:
+        raise ValueError(f"NEWSQA_ANSWER_WORKERS / --answer-workers = {value!r}: expected a number of answering "
+                         "processes (1 = in the server process, 2 or more = worker processes) or auto / 0 for "
+                         "one per core")
     return n

@@ -7,7 +7,7 @@ import json
 import os
 import sys
 
-from core.settings import Settings, parse_workers
+from core.settings import Settings, parse_answer_workers, parse_workers
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -15,6 +15,7 @@ def _settings(args: argparse.Namespace) -> Settings:
                              batch_size=getattr(args, "batch_size", None), device=getattr(args, "device", None),
                              chunk_size=getattr(args, "chunk_size", None),
                              workers=getattr(args, "workers", None),
+                             answer_workers=getattr(args, "answer_workers", None),
                              collection=getattr(args, "collection", None))
 
 
@@ -25,6 +26,15 @@ def _workers(value: str) -> int:
     except ValueError:
         raise argparse.ArgumentTypeError(f"{value!r} is not a number of worker processes: give 1 (embed in this "
                                          "process), 2 or more, or auto (one per core)") from None
+
+
+def _answer_workers(value: str) -> int:
+    """``--answer-workers``: 1 or more, or auto (kept as 0: one per core, see ``newsqa.answer_pool``)."""
+    try:
+        return parse_answer_workers(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of answering processes: give 1 (answer in "
+                                         "the server process), 2 or more, or auto (one per core)") from None
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -189,6 +199,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", help="address to listen on (default 127.0.0.1, this machine only, env NEWSQA_HOST; "
                                   "0.0.0.0 for every interface, where uploads need NEWSQA_API_KEY)")
     p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    p.add_argument("--answer-workers", type=_answer_workers, dest="answer_workers", metavar="N",
+                   help="answering processes: auto or 0 = one per core (default, env NEWSQA_ANSWER_WORKERS), "
+                        "1 = in the server process")
     corpus(p)
     p.set_defaults(func=cmd_serve)
 

@@ -13,6 +13,7 @@ import sys
 from fastapi import FastAPI
 
 from core.settings import Settings
+from newsqa.answer_pool import resolve_answer_workers
 from newsqa.api import KeyGate, api_router, install_error_handlers, key_matches
 from newsqa.service import Service
 from newsqa.uploads import Limits
@@ -66,14 +67,22 @@ def serve(settings: Settings, host: str | None = None, port: int = 7860, warm: b
               "them on, restart with NEWSQA_API_KEY=<secret> (several keys: comma-separated); clients then send "
               "'Authorization: Bearer <secret>' and the chat asks for it once.", file=sys.stderr, flush=True)
     settings = lock_uploads(settings)
-    service = Service(settings)
-    if warm:
-        service.warm_up()
-    app = create_app(settings, service=service)
-    where = settings.chroma_url or settings.store
-    print(f"newsqa: serving {service.health()['articles']} articles from {where} on http://{host}:{port}/ "
-          f"(API: /api/ask, /v1/chat/completions; upload {'on' if settings.allow_upload else 'off'}; "
-          f"API key {'required' if settings.api_keys else 'not required'}; "
-          f"rate limit {f'{settings.rate_limit}/min' if settings.rate_limit else 'off'})",
-          file=sys.stderr, flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # unset: one answering process per core (the Python half of an answer holds the GIL; newsqa.answer_pool)
+    settings = settings.with_(answer_workers=resolve_answer_workers(settings.answer_workers, serving=True))
+    service = Service(settings, start_workers=False)
+    try:
+        if warm:
+            service.warm_up()
+        app = create_app(settings, service=service)
+        where = settings.chroma_url or settings.store
+        service.start_answer_workers()  # after loading: they would slow this process's start, not speed it
+        answering = (f"{settings.answer_workers} answering processes, starting" if service.pool
+                     else "answering in-process")
+        print(f"newsqa: serving {service.health()['articles']} articles from {where} on http://{host}:{port}/ "
+              f"(API: /api/ask, /v1/chat/completions; upload {'on' if settings.allow_upload else 'off'}; "
+              f"API key {'required' if settings.api_keys else 'not required'}; "
+              f"rate limit {f'{settings.rate_limit}/min' if settings.rate_limit else 'off'}; {answering})",
+              file=sys.stderr, flush=True)
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    finally:
+        service.close()

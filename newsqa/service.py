@@ -3,7 +3,9 @@
 Answers run concurrently, one per request thread: the lexical index is shared read-only and a
 rebuilt one is swapped in whole after an ingest (``storage.lexical``), and the embedder is safe to
 call from many threads (``embedding.onnx_model``). Ingests are serialised by a lock and do not block
-answering.
+answering. With ``answer_workers`` above 1, ``ask`` is handed to that many worker processes instead
+(``newsqa.answer_pool``: the Python half of an answer holds the GIL, so one process uses one core);
+streams, search and ingest stay in this process.
 
 A request may name another corpus of the same store (``Filters.collection``): the service opens one Engine per
 corpus on first use, on the same Chroma client and sharing the one embedder (and LLM), and keeps it. A name the
@@ -22,6 +24,7 @@ from typing import BinaryIO
 from core.records import Answer, Filters, IngestReport, Passage
 from core.settings import Settings
 from ingest.pipeline import ingest_paths
+from newsqa.answer_pool import WARM_QUESTION, AnswerPool, resolve_answer_workers
 from newsqa.uploads import Limits, stage
 from qa.engine import Engine
 from qa.llm import Final
@@ -41,9 +44,15 @@ class UnknownCollection(LookupError):
 
 
 class Service:
-    def __init__(self, settings: Settings | None = None, engine=None):
+    def __init__(self, settings: Settings | None = None, engine=None, pool: AnswerPool | None = None,
+                 start_workers: bool = True):
+        """``start_workers=False``: leave the answering processes of ``answer_workers`` to
+        ``start_answer_workers`` (a server starts them once it listens, not while it loads)."""
         self.settings = settings or Settings.from_env()
         self.engine = engine if engine is not None else Engine(self.settings)
+        self.pool = pool
+        if start_workers:
+            self.start_answer_workers()
         self._ingest_lock = threading.Lock()
         self._engines_lock = threading.Lock()
         self._engines: dict[str, Engine] = {self.settings.collection: self.engine}
@@ -81,6 +90,8 @@ class Service:
             return engine
 
     def ask(self, question: str, history=None, k: int | None = None, filters: Filters | None = None) -> Answer:
+        if self.pool is not None and self.pool.ready:
+            return self.pool.ask(question, history=history, k=k, filters=filters)
         engine = self.engine_for(filters.collection if filters else None)
         return engine.ask(question, history=history, k=k, filters=filters)
 
@@ -91,8 +102,21 @@ class Service:
         return engine.stream(question, history=history, k=k, filters=filters)
 
     def warm_up(self) -> None:
-        """Load the embedder and build the lexical index now, not on the first user's question."""
-        self.ask("南昌7月16日新增多少例")
+        """Load the embedder and build the lexical index now, not on the first user's question (answering
+        processes warm up as they start)."""
+        self.engine.ask(WARM_QUESTION)
+
+    def start_answer_workers(self) -> None:
+        """Hand ``ask`` to ``answer_workers`` processes, started in the background: until one is up (and whenever
+        none is), answers come from this process, the same answers."""
+        workers = resolve_answer_workers(self.settings.answer_workers)
+        if self.pool is None and workers > 1:
+            self.pool = AnswerPool(self.settings, workers, wait=False)
+
+    def close(self) -> None:
+        """Stop the answering processes, if any."""
+        if self.pool is not None:
+            self.pool.close()
 
     def search(self, query: str, k: int = 5, on: date | None = None, place: str | None = None,
                filters: Filters | None = None) -> list[Passage]:
