@@ -200,8 +200,8 @@ def build_parser() -> argparse.ArgumentParser:
                                   "0.0.0.0 for every interface, where uploads need NEWSQA_API_KEY)")
     p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
     p.add_argument("--answer-workers", type=_answer_workers, dest="answer_workers", metavar="N",
-                   help="answering processes: auto or 0 = one per core (default, env NEWSQA_ANSWER_WORKERS), "
-                        "1 = in the server process")
+                   help="answering processes: 1 = in the server process (default, env NEWSQA_ANSWER_WORKERS), "
+                        "auto or 0 = one per core")
     corpus(p)
     p.set_defaults(func=cmd_serve)
 

@@ -68,7 +68,7 @@ def serve(settings: Settings, host: str | None = None, port: int = 7860, warm: b
               "'Authorization: Bearer <secret>' and the chat asks for it once.", file=sys.stderr, flush=True)
     settings = lock_uploads(settings)
     # unset: one answering process per core (the Python half of an answer holds the GIL; newsqa.answer_pool)
-    settings = settings.with_(answer_workers=resolve_answer_workers(settings.answer_workers, serving=True))
+    settings = settings.with_(answer_workers=resolve_answer_workers(settings.answer_workers))
     service = Service(settings, start_workers=False)
     try:
         if warm:

@@ -166,12 +166,11 @@ def test_answer_workers_reads_a_count_or_auto_and_says_what_a_wrong_value_should
         build_parser().parse_args(["serve", "--answer-workers", "-1"])
 
 
-def test_unset_answer_workers_is_in_process_for_the_library_and_one_per_core_when_serving(monkeypatch):
+def test_unset_answer_workers_is_in_process_and_auto_is_one_per_core_as_memory_allows(monkeypatch):
     monkeypatch.setattr("newsqa.answer_pool.usable_cores", lambda: 4)
     monkeypatch.setattr("newsqa.answer_pool.available_gib", lambda: 16.0)
     assert resolve_answer_workers(None) == 1
-    assert resolve_answer_workers(None, serving=True) == 4
-    assert resolve_answer_workers(0) == 4 and resolve_answer_workers(2, serving=True) == 2
+    assert resolve_answer_workers(0) == 4 and resolve_answer_workers(2) == 2
     monkeypatch.setattr("newsqa.answer_pool.available_gib", lambda: 2.5 * WORKER_GIB)  # room for two embedders
     assert resolve_answer_workers(0) == 2
 
