@@ -237,7 +237,7 @@ def _closeness(text: str, span: Span, matched: list[str]) -> float:
 
 
 def full_name(name: str, passages: list[Passage], kind: str = "person") -> tuple[str, Passage | None, int]:
-    """The fullest form of a name the articles give, for a person, place or organisation answer:
+    """The fullest form of a name the articles give, for a person or a place answer:
     a person with the title in the clause right before a mention ("谢锋" → "中国驻美国大使谢锋") or with the
     given name of a transliteration ("拉索" → "约翰·巴拉索"); a place with its administrative suffix
     ("蔚山" → "蔚山市"). Returns (text, passage, start offset in it)."""
@@ -250,12 +250,11 @@ def full_name(name: str, passages: list[Passage], kind: str = "person") -> tuple
                     best = (name + p.text[end], p, start)
                 continue
             given = _GIVEN_NAME.search(p.text, max(0, start - 16), start)  # "约翰·巴" before "拉索"
-            if kind == "person" and given and given.end() == start:
+            if given and given.end() == start:
                 start = given.start()
             clause = max((c.end() for c in _CLAUSE_START.finditer(p.text, max(0, start - 16), start)),
                          default=max(0, start - 16))
-            before = p.text[clause: start]
-            if kind == "person" and before and _TITLE_BEFORE.search(before):
+            if start > clause and _TITLE_BEFORE.search(p.text[clause: start]):
                 start = clause
             if p.text[start: end] != name and end - start > len(best[0]):
                 best = (p.text[start: end], p, start)
