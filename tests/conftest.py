@@ -53,6 +53,20 @@ def embedder(settings):
     return embedder
 
 
+@pytest.fixture
+def engine(settings, embedder, tmp_path):
+    """An engine on a store of its own (the test may ingest into it), of the five sample articles; a module
+    may define its own ``engine`` instead (tests/test_series.py)."""
+    from ingest.pipeline import ingest_paths
+    from qa.engine import Engine
+    from storage.store import open_store
+
+    s = settings.with_(store=tmp_path / "store")
+    store = open_store(s)
+    assert ingest_paths([str(SAMPLE)], s, store=store, embedder=embedder).articles == 5
+    return Engine(s, store=store, embedder=embedder)
+
+
 @pytest.fixture(scope="session")
 def sample_engine(settings, embedder, tmp_path_factory):
     """A real index of the five sample articles, built once by the real embedder."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date
@@ -19,10 +18,9 @@ from ingest.pipeline import ingest_paths
 from newsqa.answer_pool import START_TIMEOUT, AnswerPool, AnswerUnavailable, resolve_answer_workers
 from newsqa.cli import build_parser
 from newsqa.service import Service, UnknownCollection
-from qa.engine import Engine
 from storage.store import open_store
-from tests.conftest import SAMPLE, crud_lines
-from tests.test_concurrency import QUESTIONS, key
+from tests.conftest import crud_lines
+from tests.test_concurrency import QUESTIONS, ask_during_ingest, key
 
 ASKS = [  # (question, history, k, filters): every field a request thread hands over
     ("南昌7月16日新增多少例？", None, None, None),
@@ -103,45 +101,14 @@ def test_a_worker_that_does_not_answer_in_time_is_an_error_and_is_replaced(sampl
         pool.close()
 
 
-@pytest.fixture
-def engine(settings, embedder, tmp_path):
-    """A store of its own (this test ingests into it), of the five sample articles."""
-    s = settings.with_(store=tmp_path / "store")
-    store = open_store(s)
-    assert ingest_paths([str(SAMPLE)], s, store=store, embedder=embedder).articles == 5
-    return Engine(s, store=store, embedder=embedder)
-
-
 def test_workers_see_an_ingest_of_the_server_process_at_their_next_question(engine, tmp_path):
     local = Service(engine.settings, engine=engine)
     service = Service(engine.settings, engine=engine, pool=AnswerPool(engine.settings, workers=2))
     try:
         before = {q: key(local.ask(q)) for q in QUESTIONS}
-        extra = tmp_path / "extra"
-        extra.mkdir()
-        for i, line in enumerate(crud_lines(4)):
-            (extra / f"crud_{i}.txt").write_text(line, encoding="utf-8")
         new_question = "中国驻德国大使馆举行庆祝中国人民解放军建军96周年招待会，约多少人出席？"  # crud_news article 1
         assert local.ask(new_question).abstained  # not in the sample articles
-        version, errors = engine.store.version(), []
-
-        def ingest() -> None:
-            try:
-                report = ingest_paths([str(extra)], engine.settings, store=engine.store, embedder=engine.embedder)
-                assert report.articles == 4 and not report.failed
-            except BaseException as err:  # noqa: BLE001 (reported below)
-                errors.append(err)
-
-        asks = [QUESTIONS[i % len(QUESTIONS)] for i in range(48)]
-        writer = threading.Thread(target=ingest)
-        with ThreadPoolExecutor(max_workers=8) as pool:
-            futures = [pool.submit(service.ask, q) for q in asks[:8]]
-            writer.start()
-            futures += [pool.submit(service.ask, q) for q in asks[8:]]
-            got = [f.result() for f in futures]  # an exception in any asker is raised here
-        writer.join()
-        assert not errors, errors
-        assert engine.store.version() != version  # the marker really moved while they asked
+        asks, got = ask_during_ingest(service, engine, tmp_path / "extra")
         after = {q: key(local.ask(q)) for q in QUESTIONS}
         for q, answer in zip(asks, got, strict=True):
             assert key(answer) in (before[q], after[q]), q

@@ -6,36 +6,23 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-import pytest
-
 from ingest.pipeline import ingest_paths
 from newsqa.service import Service
-from qa.engine import Engine
 from storage import lexical
-from storage.store import open_store
-from tests.conftest import SAMPLE, crud_lines
+from tests.conftest import crud_lines
 
 QUESTIONS = ["南昌7月16日新增多少例？", "长春4月3日新增本地确诊多少例？", "吉林市3月17日新增多少例？",
              "南昌7月20日新增多少例？", "How many new cases did Nanchang report on July 16?", "常州新增多少例？"]
-
-
-@pytest.fixture
-def engine(settings, embedder, tmp_path):
-    """A store of its own (this test ingests into it), of the five sample articles."""
-    s = settings.with_(store=tmp_path / "store")
-    store = open_store(s)
-    assert ingest_paths([str(SAMPLE)], s, store=store, embedder=embedder).articles == 5
-    return Engine(s, store=store, embedder=embedder)
 
 
 def key(answer) -> tuple:
     return answer.answer, answer.abstained, tuple((c.doc_id, c.start, c.end) for c in answer.citations)
 
 
-def test_concurrent_askers_during_an_ingest_get_the_serial_answers(engine, tmp_path):
-    service = Service(engine.settings, engine=engine)
-    before = {q: key(service.ask(q)) for q in QUESTIONS}
-    extra = tmp_path / "extra"
+def ask_during_ingest(service, engine, extra) -> tuple[list[str], list]:
+    """48 questions from 8 threads of ``service`` while 4 crud_news articles are ingested into ``engine``'s
+    store (written to the folder ``extra``): (the questions, their answers). No asker and no ingest may
+    fail, and the version marker must really move meanwhile."""
     extra.mkdir()
     for i, line in enumerate(crud_lines(4)):
         (extra / f"crud_{i}.txt").write_text(line, encoding="utf-8")
@@ -59,6 +46,13 @@ def test_concurrent_askers_during_an_ingest_get_the_serial_answers(engine, tmp_p
     writer.join()
     assert not errors, errors
     assert engine.store.version() != version  # the marker really moved while they asked
+    return asks, got
+
+
+def test_concurrent_askers_during_an_ingest_get_the_serial_answers(engine, tmp_path):
+    service = Service(engine.settings, engine=engine)
+    before = {q: key(service.ask(q)) for q in QUESTIONS}
+    asks, got = ask_during_ingest(service, engine, tmp_path / "extra")
     after = {q: key(service.ask(q)) for q in QUESTIONS}
     for q, answer in zip(asks, got, strict=True):
         assert key(answer) in (before[q], after[q]), q
