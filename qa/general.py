@@ -120,22 +120,21 @@ def _with_spans(question: str, asked: AskedType, pending: list, similar: Similar
     pending.sort(key=lambda x: x[0], reverse=True)
     out: list[Candidate] = []
     lead: list[float] = []  # a min-heap of the best ``semantic_top`` exact scores so far
-    i = 0
-    for i, (most, c, before, (filled, pairs, anchor)) in enumerate(pending):  # noqa: B007 (i is read after)
+    read = 0  # pending[:read] have their spans
+    for most, c, before, (filled, pairs, anchor) in pending:
         if len(lead) == W.semantic_top and most < lead[0]:
             break
         _score_spans(c, question, asked, before, filled, pairs, anchor)
         out.append(c)
+        read += 1
         (heapq.heappush if len(lead) < W.semantic_top else heapq.heappushpop)(lead, c.score)
-    else:
-        i = len(pending)
     out.sort(key=lambda c: (-c.score, c.order))
     if similar is not None and out:
         head = out[: W.semantic_top]
         for c, cos in zip(head, similar([_window(c) for c in head]), strict=True):
             c.score += W.g_semantic * (cos - W.semantic_floor)
     best = max((c.score for c in out), default=0.0)
-    for most, c, before, (filled, pairs, anchor) in pending[i:]:
+    for most, c, before, (filled, pairs, anchor) in pending[read:]:
         if most < best - _REACH:
             break
         _score_spans(c, question, asked, before, filled, pairs, anchor)
