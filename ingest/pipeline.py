@@ -29,7 +29,7 @@ from core.schema import chunk_metadata
 from core.settings import Settings
 from embedding.pool import open_embedder
 from ingest.load import LoadError, discover, is_gone, load_file, read_bytes
-from ingest.prepare import embedding_text, prepare
+from ingest.prepare import prepare
 from ingest.progress import Progress
 from storage.store import FileUpdate, NewsStore, open_store
 
@@ -186,8 +186,7 @@ def _store_chunks(batch: list[Prepared], store: NewsStore, embedder, settings: S
                   report: IngestReport) -> None:
     """Embed and store a batch's chunks; unseen by readers until their article records are written."""
     chunks = [(p, c) for p in batch for c in p.chunks]
-    vectors = embedder.encode_passages([embedding_text(p.article, c) for p, c in chunks],
-                                       batch_size=settings.batch_size)
+    vectors = embedder.encode_passages([c.text for _, c in chunks], batch_size=settings.batch_size)
     store.put_chunks([c.chunk_id for _, c in chunks], vectors, [c.text for _, c in chunks],
                      [chunk_metadata(p, c) for p, c in chunks])
     report.articles += len(batch)

@@ -59,13 +59,3 @@ def _in_span(mentions: list[DateMention] | list[PlaceMention], start: int, end: 
 def _unique(items: list[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
-
-def embedding_text(article: Article, chunk: Chunk) -> str:
-    """The title is prefixed for embedding only; the stored document is the exact chunk text.
-
-    Not when the chunk already opens with it (a title made from the first sentence, or a body that
-    repeats its headline): the same words twice cost tokens and tell the model nothing."""
-    title = article.title.removesuffix("…").strip()
-    if not title or chunk.text.lstrip().startswith(title):
-        return chunk.text
-    return f"{article.title}\n{chunk.text}"

@@ -58,16 +58,3 @@ def test_overlong_sentence_splits_at_commas_never_inside_numbers():
         assert not re.match(r"^\d", piece) or start == 0
         assert "12345" in piece or len(piece) < 12
     assert "".join(sentence[s:e] for s, e in spans) == sentence
-
-
-def test_title_is_not_prefixed_to_a_chunk_that_opens_with_it():
-    from core.records import RawArticle
-    from ingest.prepare import embedding_text, prepare
-
-    body = "南昌市卫健委通报新增病例情况。" + "7月16日0时至24时,南昌市新增报告9例阳性感染者。" * 30
-    untitled = prepare(RawArticle(path="a.txt", body=body), chunk_size=120)
-    first, later = untitled.chunks[0], untitled.chunks[1]
-    assert embedding_text(untitled.article, first) == first.text  # the title is its own first sentence
-    assert embedding_text(untitled.article, later) == f"{untitled.article.title}\n{later.text}"
-    titled = prepare(RawArticle(path="b.txt", body=body, title="南昌疫情通报"), chunk_size=120)
-    assert embedding_text(titled.article, titled.chunks[0]).startswith("南昌疫情通报\n")

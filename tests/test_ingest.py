@@ -41,6 +41,17 @@ def test_ingest_sample_stores_articles_with_meaning_metadata(fresh, embedder):
     assert hit["ids"][0] in filtered
 
 
+def test_a_chunk_is_embedded_as_its_own_text_without_the_title(fresh, embedder):
+    """The title used to be prefixed for embedding: 10% more tokens on crud_news articles, and on the
+    developers' set, the held-out sets and the sample set the same answers, recall@5 and MRR without it."""
+    import numpy as np
+
+    s, store = fresh
+    ingest_paths([str(SAMPLE)], s, store=store, embedder=embedder)
+    got = store.chunks.get(limit=12, include=["documents", "embeddings"])
+    assert np.allclose(np.asarray(got["embeddings"]), embedder.encode_passages(got["documents"]), atol=1e-6)
+
+
 def test_reingesting_unchanged_files_writes_nothing(fresh, embedder):
     s, store = fresh
     ingest_paths([str(SAMPLE)], s, store=store, embedder=embedder)

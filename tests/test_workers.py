@@ -22,7 +22,7 @@ from embedding.pool import (
 )
 from ingest.load import load_file
 from ingest.pipeline import ingest_paths
-from ingest.prepare import embedding_text, prepare
+from ingest.prepare import prepare
 from newsqa.cli import main as cli_main
 from storage.store import open_store
 from tests.conftest import ROOT, SAMPLE, crud_lines
@@ -34,7 +34,7 @@ def _sample_texts() -> list[str]:
     for path in sorted(SAMPLE.glob("*.txt")):
         for raw in load_file(path)[0]:
             p = prepare(raw)
-            texts += [embedding_text(p.article, c) for c in p.chunks]
+            texts += [c.text for c in p.chunks]
     return texts
 
 
