@@ -131,9 +131,11 @@ class Engine:
         timings["understand_ms"] = (time.perf_counter() - t0) * 1000
         if (series := asks_series(q)) is not None:  # figures over days: a table of its own, never reworded by an LLM
             return _finish(answer_series(self, q, series, filters), question, timings, t0)
-        passages = retrieve(self, q, k=max(k or self.settings.k, 5) * 4, timings=timings, filters=filters)
+        lexical = lexical_index(self.store, self.cache_dir)  # one freshness read for the whole answer
+        passages = retrieve(self, q, k=max(k or self.settings.k, 5) * 4, timings=timings, filters=filters,
+                            lexical=lexical)
         t = time.perf_counter()
-        answer = compose(q, passages, idf=lexical_index(self.store, self.cache_dir).idf_of,
+        answer = compose(q, passages, idf=lexical.idf_of,
                          similar=lambda texts: self.similarity(query_text(q), texts))
         timings["answer_ms"] = (time.perf_counter() - t) * 1000
         return q, passages, answer, timings, t0
