@@ -237,3 +237,27 @@ def test_a_count_question_whose_best_sentence_has_lost_its_number_is_refused(mon
     a = _ask("南关区累计检出阳性人员多少人？",
              "南关区累计检出阳性人员情况通报。截至27日24时，南关区累计检出阳性人员例，疫情防控形势总体稳定。")
     assert a.abstained
+
+
+def test_a_chunk_read_again_gives_new_sentences_with_the_same_dates_and_places():
+    """Sentences are parsed once per chunk text (the place finder is a fifth of an answer's CPU), but
+    answering scores and changes them: a second reading must not see the first one's changes."""
+    from qa.sentences import _parsed, sentences_of
+
+    body = "7月16日0时至24时，南昌市新增报告9例阳性感染者。经定点医院诊断，2例为确诊病例。\n西湖区6例、新建区1例。"
+    (passage,) = _passages(body)
+    _parsed.cache_clear()
+    fresh = sentences_of(passage)
+    fresh[0].score = 99.0
+    fresh[0].mentions.clear()
+    again = sentences_of(passage)
+    assert _parsed.cache_info().hits == 1
+    for a, b in zip(fresh[1:], again[1:], strict=True):
+        assert (a.text, a.start, a.dates, a.own_dates, a.places, a.lead) == (b.text, b.start, b.dates, b.own_dates,
+                                                                             b.places, b.lead)
+    assert again[0].score == 0.0 and again[0].dates and "南昌" in again[0].places
+    assert again[1].dates == again[0].dates and not again[1].own_dates  # "2例为确诊病例" is still 7月16日
+    assert again[2].lead == "" and again[1].lead == again[0].text  # a new paragraph has no lead
+    first_again = sentences_of(passage)
+    first_again[0].dates.append("x")
+    assert "x" not in sentences_of(passage)[0].dates
