@@ -16,9 +16,11 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
+import os
 import re
 import threading
 import warnings
+import weakref
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -246,7 +248,11 @@ class OnnxEncoder:
         options.log_severity_level = 3
         self.session = ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
         self.threads = max(1, n_threads or intra_op_threads())
-        self._runs = ThreadPoolExecutor(self.threads, thread_name_prefix="onnx-run") if self.threads > 1 else None
+        self._runs: ThreadPoolExecutor | None = None
+        self._new_runs()
+        # a forked child inherits the executor but not its threads: its first call would wait forever
+        me = weakref.ref(self)
+        os.register_at_fork(after_in_child=lambda: (enc := me()) is not None and enc._new_runs())
         self.tokenizer = AutoTokenizer.from_pretrained(str(tokenizer_dir))
         self._normalise = char_table_normaliser(self.tokenizer)
         if self._normalise is not None:
@@ -262,6 +268,9 @@ class OnnxEncoder:
 
     def get_embedding_dimension(self) -> int:
         return self._dim
+
+    def _new_runs(self) -> None:
+        self._runs = ThreadPoolExecutor(self.threads, thread_name_prefix="onnx-run") if self.threads > 1 else None
 
     def vectors(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         """Pooled float32 rows in input order, each text run alone (see the class docstring)."""

