@@ -126,7 +126,8 @@ def retrieve(engine, q: Question, k: int = 20, timings: dict | None = None,
     it for the answer's word weights too): finding it reads the marker and the chunk count, ~2 ms."""
     timings = timings if timings is not None else {}
     store = engine.store
-    lexical = lexical or lexical_index(store, engine.cache_dir)
+    if lexical is None:
+        lexical = lexical_index(store, engine.cache_dir)
     if not lexical.ids:  # the index is over every chunk of the store's current version
         return []
     t = time.perf_counter()
