@@ -113,6 +113,13 @@ class FileUpdate:
         return [d for d in self.old.doc_ids if d not in now] if self.old else []
 
 
+def _whole(row: tuple) -> bool:
+    """Is a chunk row whole? Another process may delete a chunk between Chroma's vector search and its
+    metadata read (a re-ingest's swap), and the row then comes back with no text or metadata: such a
+    chunk is gone, so it is not served."""
+    return row[1] is not None and row[2] is not None
+
+
 @dataclass
 class NewsStore:
     """The three collections and the one protocol that keeps them consistent.
@@ -172,11 +179,12 @@ class NewsStore:
         doc_ids through ``sealed`` before serving them."""
         res = self.chunks.query(query_embeddings=[vector], n_results=n, where=where,
                                 include=["documents", "metadatas", "distances"])
-        return list(zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0], strict=True))
+        rows = zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0], strict=True)
+        return [row for row in rows if _whole(row)]
 
     def chunks_by_id(self, ids: list[str]) -> list[tuple[str, str, dict]]:
         got = self.chunks.get(ids=ids, include=["documents", "metadatas"])
-        return list(zip(got["ids"], got["documents"], got["metadatas"], strict=True))
+        return [row for row in zip(got["ids"], got["documents"], got["metadatas"], strict=True) if _whole(row)]
 
     def chunk_ids(self) -> list[str]:
         return get_all(self.chunks, include=[])["ids"]
@@ -186,8 +194,10 @@ class NewsStore:
         docs: list[str] = []
         for i in range(0, len(ids), batch):
             page = self.chunks.get(ids=ids[i: i + batch], include=["documents"])
-            got_ids += page["ids"]
-            docs += page["documents"]
+            for cid, doc in zip(page["ids"], page["documents"], strict=True):
+                if doc is not None:  # deleted by another process mid-read, as in ``_whole``
+                    got_ids.append(cid)
+                    docs.append(doc)
         return got_ids, docs
 
     def sealed(self, doc_ids) -> set[str]:
