@@ -135,11 +135,59 @@ def constrained(q: Question, passages: list[Passage], top: int = 12) -> Answer:
     if qual is not None:
         sents.append(qual)
     cite = citation(1, best.passage, sents)
-    text = f"{cite.quote}[1]"
-    bad = unsupported_numbers(text, [cite.quote], q.text)
-    if bad:  # cannot happen for an extractive quote; kept as the last line of defence
+    if q.kind != "count" or best.slot is None:
+        text = f"{cite.quote}[1]"
+        if unsupported_numbers(text, [cite.quote], q.text):  # cannot happen for an extractive quote
+            return _abstain(q, say("unverifiable"))
+        return Answer(q.raw, text, False, [cite])
+    short = _figure(best)
+    agree, differ = other_reports(q, best, candidates, unit)
+    cites = [cite] + [citation(n, c.passage, [c]) for n, c in enumerate(agree + differ, start=2)]
+    text = f"**{short}**{'[1]' if differ else ''}。{cite.quote}[1]" + "".join(f"[{c.n}]" for c in cites[1:1 + len(agree)])
+    for c, other in zip(differ, cites[1 + len(agree):], strict=True):
+        text += say("other_report", en, figure=_figure(c), quote=other.quote, n=str(other.n))
+    if unsupported_numbers(text, [c.quote for c in cites], q.text):  # before the notes: their counts are ours
         return _abstain(q, say("unverifiable"))
-    return Answer(q.raw, text, False, [cite])
+    if agree:
+        text += say("agree", en, n=str(1 + len(agree)))
+    if differ:
+        text += say("differ", en)
+    return Answer(q.raw, text, False, cites, short_answer=short)
+
+
+def _figure(s: Sentence) -> str:
+    """A count's short answer: its number with the unit, verbatim ("9例")."""
+    return s.text[s.slot.start: s.slot.end]
+
+
+def other_reports(q: Question, best: Sentence, candidates: list[Sentence],
+                  unit: str | None) -> tuple[list[Sentence], list[Sentence]]:
+    """What other articles report for the same day, place and measure, each article by its best sentence:
+    (those that give the best's figure, those that give another). A figure counts when its number scores
+    nearly as well as the best's for the asked measure and the sentence as a whole nearly as well: the
+    same fact as told by another report. Several agreeing reports are cited together; a differing one is
+    shown beside the best, never dropped. At most ``corroborate_max`` citations in all."""
+    ours = figures_in(_figure(best))
+    asked = specific(q)
+    seen = {best.passage.doc_id}
+    agree: list[Sentence] = []
+    differ: list[Sentence] = []
+    for c in sorted(candidates, key=lambda s: s.score, reverse=True):
+        if 1 + len(agree) + len(differ) >= W.corroborate_max:
+            break
+        if c.passage.doc_id in seen:
+            continue
+        seen.add(c.passage.doc_id)  # an article speaks by its best sentence only
+        if c.slot is None or c.slot.scrubbed or best.slot is None:
+            continue
+        if c.score < best.score - W.report_within or c.slot.score < best.slot.score - W.report_slot_within:
+            continue
+        if any(m not in canon(c.lead + c.text) for m in asked):
+            continue
+        if unit and not unit_ok(unit, slot_unit(c, c.slot)):
+            continue
+        (agree if figures_in(_figure(c)) == ours else differ).append(c)
+    return agree, differ
 
 
 def general(q: Question, asked: AskedType, passages: list[Passage], idf: Idf | None = None,

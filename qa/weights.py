@@ -48,6 +48,9 @@ class Weights:
     place_before: float = 2.5  # the asked place right before the number
     other_place_before: float = 3.0  # subtracted: another city's name right before it
     part_place_before: float = 1.0  # subtracted: a part of the asked place (a district) or its province
+    # other reports of a count on the figure path (qa.compose.other_reports)
+    report_within: float = 1.5  # another article's best sentence this close to the best is the same fact told again
+    report_slot_within: float = 1.0  # … and its number this close to the best number's score for the asked measure
     # refusal
     weak_dense: float = 0.80  # e5 cosine below which an unconstrained question has no real evidence
     # the general answerer (qa.general): any asked type, chosen by the span that answers
