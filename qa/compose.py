@@ -19,7 +19,7 @@ from qa.messages import say
 from qa.question import Question
 from qa.scoring import score
 from qa.sentences import Sentence, sentences_of
-from qa.slots import COUNT, numbers, slot_unit
+from qa.slots import COUNT, counted_part, numbers, slot_unit
 from qa.verify import numbers as figures_in
 from qa.verify import unsupported_numbers
 from qa.weights import WEIGHTS as W
@@ -126,6 +126,11 @@ def constrained(q: Question, passages: list[Passage], top: int = 12) -> Answer:
         return _abstain(q, say("no_figure_for", en, where=_where_when(q), what=what))
     if q.kind == "count" and best.slot is not None and best.slot.scrubbed:
         return Answer(q.raw, say("scrubbed", en), True, [citation(1, best.passage, [best])])
+    if q.kind == "count" and best.slot is not None and (part := counted_part(q, best, best.slot)) is not None:
+        # a part's figure is no answer for the whole: refused, the part's figure offered as the nearest fact
+        cite = citation(1, best.passage, [best])
+        whole = "、".join(p.full for p in q.places)
+        return Answer(q.raw, say("part_only", en, whole=whole, part=part.full, quote=cite.quote), True, [cite])
     unit = asked_unit(q) if q.kind == "count" else None
     if q.kind == "count" and (best.slot is None or unit and not best.slot.scrubbed
                               and not unit_ok(unit, slot_unit(best, best.slot))):
@@ -135,7 +140,7 @@ def constrained(q: Question, passages: list[Passage], top: int = 12) -> Answer:
     if qual is not None:
         sents.append(qual)
     cite = citation(1, best.passage, sents)
-    if q.kind != "count" or best.slot is None:
+    if q.kind != "count" or _figure(best) is None:
         text = f"{cite.quote}[1]"
         if unsupported_numbers(text, [cite.quote], q.text):  # cannot happen for an extractive quote
             return _abstain(q, say("unverifiable"))
@@ -155,8 +160,11 @@ def constrained(q: Question, passages: list[Passage], top: int = 12) -> Answer:
     return Answer(q.raw, text, False, cites, short_answer=short)
 
 
-def _figure(s: Sentence) -> str:
-    """A count's short answer: its number with the unit, verbatim ("9例")."""
+def _figure(s: Sentence) -> str | None:
+    """A count's short answer: its number with a counting unit, verbatim ("9例", "41.68万人"); None for a
+    bare number ("0—24时") or a figure of another kind ("4.7%"), which the quote alone then answers."""
+    if s.slot is None or s.slot.scrubbed or not COUNT.fullmatch(s.text, s.slot.start, s.slot.end):
+        return None
     return s.text[s.slot.start: s.slot.end]
 
 
@@ -178,7 +186,7 @@ def other_reports(q: Question, best: Sentence, candidates: list[Sentence],
         if c.passage.doc_id in seen:
             continue
         seen.add(c.passage.doc_id)  # an article speaks by its best sentence only
-        if c.slot is None or c.slot.scrubbed or best.slot is None:
+        if (theirs := _figure(c)) is None:
             continue
         if c.score < best.score - W.report_within or c.slot.score < best.slot.score - W.report_slot_within:
             continue
@@ -186,7 +194,7 @@ def other_reports(q: Question, best: Sentence, candidates: list[Sentence],
             continue
         if unit and not unit_ok(unit, slot_unit(c, c.slot)):
             continue
-        (agree if figures_in(_figure(c)) == ours else differ).append(c)
+        (agree if figures_in(theirs) == ours else differ).append(c)
     return agree, differ
 
 

@@ -15,6 +15,7 @@ from qa.sentences import Sentence, Slot
 from qa.weights import WEIGHTS as W
 from zhtext.dates import find_dates
 from zhtext.normalise import canon
+from zhtext.places import Place, find_places, lineage
 from zhtext.vocabulary import COUNT_UNITS, FIGURE_UNITS, SPECIFIC, alternation
 
 COUNT = re.compile(rf"(\d+(?:\.\d+)?)\s*(万|亿|千)?(余|多)?({alternation(COUNT_UNITS)})")
@@ -93,6 +94,25 @@ def slot_score(q: Question, s: Sentence, slot: Slot, specific: list[str]) -> flo
         else:
             value -= W.part_place_before  # a part's share (a district of the asked city) or the enclosing province's
     return value
+
+
+def counted_part(q: Question, s: Sentence, slot: Slot) -> Place | None:
+    """The place a number counts, when that place lies inside the asked one and is not it: 长春's 574例 is
+    not 吉林省's figure, nor 南昌's 9例 江西's. The place is the one its clause names before it, else, when the
+    sentence names no place before it, the article's main city ("全市新增…"). (Not the sentence's last place: in "其中九台区例、经开区89例" the
+    clause names a zone the gazetteer does not know, and 九台区 is not what 89例 counts.)"""
+    if not q.places or slot.scrubbed:
+        return None
+    left_start, _ = _slot_context(s.text, slot)
+    before = [m.place for m in s.mentions if left_start <= m.start and m.end <= slot.start]
+    if not before and not any(m.end <= slot.start for m in s.mentions) and (main := s.passage.meta.get("main_city")):
+        before = [m.place for m in find_places(main) if m.place.name == main][:1]
+    asked = {a.name for a in q.places}
+    lines = [lineage(p) for p in before]
+    if not before or any(line[0] in asked for line in lines):
+        return None
+    inside = [p for p, line in zip(before, lines, strict=True) if asked & set(line[1:])]
+    return inside[-1] if len(inside) == len(before) else None
 
 
 def slot_unit(s: Sentence, slot: Slot) -> str:

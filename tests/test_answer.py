@@ -30,6 +30,14 @@ def test_answers_a_count_with_the_exact_passage(sample_engine):
     assert c.published == "2022-07-17"
 
 
+def test_abstains_when_only_a_citys_count_is_reported_for_its_province(sample_engine):
+    """长春's 574例 is not 吉林省's figure: refused, and 长春's offered as what the articles do say."""
+    a = sample_engine.ask("4月3日吉林省新增本地确诊病例多少例？")
+    assert a.abstained and a.answer.startswith("资料中没有吉林省的这个数字，只有长春市的：")
+    assert "574例" in a.citations[0].quote
+    assert body_of(sample_engine, a.citations[0].doc_id)[a.citations[0].start: a.citations[0].end] == a.citations[0].quote
+
+
 def test_abstains_when_date_not_in_corpus_and_points_to_nearest(sample_engine):
     a = sample_engine.ask("南昌7月20日新增多少例？")
     assert a.abstained

@@ -67,3 +67,41 @@ def test_a_scrubbed_figure_is_reported_missing_not_borrowed():
 def test_weights_are_one_frozen_table():
     assert isinstance(WEIGHTS, Weights)
     assert all(isinstance(v, (int, float)) for v in vars(WEIGHTS).values())
+
+
+# -- the figure path's short answer and the place a count is for ---------------------------------------
+
+def test_a_count_leads_with_its_figure_in_bold():
+    a = _answer("南昌7月16日新增多少例？")
+    assert not a.abstained and a.short_answer == "9例" and a.answer.startswith("**9例**。7月16日0时至24时")
+
+
+def test_a_bare_number_or_a_share_never_leads_a_count_answer():
+    from qa.compose import _figure
+    from qa.sentences import Slot, sentences_of
+
+    text = "3月17日0—24时，全省地区生产总值同比增长4.7%，新增确诊病例2461例。"
+    s = sentences_of(_passages(text)[0])[0]
+    for figure, want in (("0", None), ("4.7%", None), ("2461例", "2461例")):
+        at = text.index(figure)
+        s.slot = Slot(at, at + len(figure), False)
+        assert _figure(s) == want, figure
+
+
+def test_refuses_a_citys_count_for_its_province_and_offers_the_citys():
+    a = _answer("江西7月16日新增多少例？")
+    assert a.abstained and a.short_answer is None
+    assert a.answer.startswith("资料中没有江西省的这个数字，只有南昌市的：") and "9例阳性感染者" in a.citations[0].quote
+
+
+def test_a_count_its_sentence_gives_for_the_asked_province_is_answered():
+    """The clause names no place, the sentence names the asked province: the province's figure, although
+    the article is about one of its cities."""
+    body = ("福州市民注意防范台风。\n\n据福建省防汛办透露，截至7月28日6时，福建全省463个景区景点已全部关闭，"
+            "202个港口码头已全部关闭，转移人员41.68万人。")
+    q = parse("截至7月28日6时福建转移了多少人？")
+    p = prepare(RawArticle(path="fz.txt", body=body, title="福州：台风杜苏芮逼近", published=date(2023, 7, 28)))
+    passages = [Passage(c.chunk_id, c.doc_id, c.text, chunk_metadata(p, c), score=1.0) for c in p.chunks]
+    assert p.main_city == "福州"
+    a = compose(q, constrained_order(q, passages))
+    assert not a.abstained and "41.68万人" in a.answer
