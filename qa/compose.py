@@ -19,7 +19,7 @@ from qa.messages import say
 from qa.question import Question
 from qa.scoring import score
 from qa.sentences import Sentence, sentences_of
-from qa.slots import COUNT, counted_part, numbers, slot_unit
+from qa.slots import CN_COUNT, COUNT, counted_part, numbers, slot_unit
 from qa.verify import numbers as figures_in
 from qa.verify import unsupported_numbers
 from qa.weights import WEIGHTS as W
@@ -42,6 +42,19 @@ def _qualifier(best: Sentence, sentences: list[Sentence], q: Question) -> Senten
     if COUNT.search(nxt.text) and re.match(r"^(经|其中|含|包括|均|以上)", nxt.text):
         return nxt
     return None
+
+
+def _breakdown(q: Question, best: Sentence, ranked: list[Passage]) -> Sentence | None:
+    """The sentence after a day's total that breaks it down, when it names every measure the question asks
+    and the total does not: "南昌新增的阳性感染者中有几例确诊" is answered by "经定点医院诊断,2例为确诊病例",
+    not refused for want of 确诊 beside 9例阳性感染者. Scored as a candidate of its own (its number chosen
+    for the asked measure)."""
+    qual = _qualifier(best, sentences_of(best.passage), q)
+    if qual is None or any(m not in canon(qual.text) for m in specific(q)):
+        return None
+    rank = next((i for i, p in enumerate(ranked) if p is best.passage), 0)
+    qual.score = score(q, qual, rank)
+    return qual if qual.slot is not None and not qual.slot.scrubbed else None
 
 
 def citation(n: int, p: Passage, quote_sents: list[Sentence]) -> Citation:
@@ -121,6 +134,9 @@ def constrained(q: Question, passages: list[Passage], top: int = 12) -> Answer:
     if not _supported(q, best, passages):
         return _abstain(q, say("no_answer", en))
     missing = [m for m in specific(q) if m not in canon(best.lead + best.text)] if q.kind == "count" else []
+    total = None  # the day's total, quoted before the breakdown that answers ("9例阳性感染者" → "2例为确诊病例")
+    if missing and (part_of := _breakdown(q, best, fitting)) is not None:
+        total, best, missing = best, part_of, []
     if missing:
         what = "、".join(missing)
         return _abstain(q, say("no_figure_for", en, where=_where_when(q), what=what))
@@ -136,7 +152,9 @@ def constrained(q: Question, passages: list[Passage], top: int = 12) -> Answer:
                               and not unit_ok(unit, slot_unit(best, best.slot))):
         return _abstain(q, say("no_number", en))
     sents = [best]
-    qual = _qualifier(best, sentences_of(best.passage), q)
+    qual = _qualifier(best, sentences_of(best.passage), q) if total is None else None
+    if total is not None:
+        sents.insert(0, total)
     if qual is not None:
         sents.append(qual)
     cite = citation(1, best.passage, sents)
@@ -161,9 +179,10 @@ def constrained(q: Question, passages: list[Passage], top: int = 12) -> Answer:
 
 
 def _figure(s: Sentence) -> str | None:
-    """A count's short answer: its number with a counting unit, verbatim ("9例", "41.68万人"); None for a
+    """A count's short answer: its number with a counting unit, verbatim ("9例", "41.68万人", "三轮"); None for a
     bare number ("0—24时") or a figure of another kind ("4.7%"), which the quote alone then answers."""
-    if s.slot is None or s.slot.scrubbed or not COUNT.fullmatch(s.text, s.slot.start, s.slot.end):
+    if s.slot is None or s.slot.scrubbed or not (COUNT.fullmatch(s.text, s.slot.start, s.slot.end)
+                                                 or CN_COUNT.fullmatch(s.text, s.slot.start, s.slot.end)):
         return None
     return s.text[s.slot.start: s.slot.end]
 

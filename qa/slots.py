@@ -21,6 +21,10 @@ from zhtext.vocabulary import COUNT_UNITS, FIGURE_UNITS, SPECIFIC, alternation
 COUNT = re.compile(rf"(\d+(?:\.\d+)?)\s*(万|亿|千)?(余|多)?({alternation(COUNT_UNITS)})")
 # Any figure with its unit, for questions beyond case counts ("357311千米", "21.6℃", "4.0级", "20%").
 NUMBER = re.compile(rf"(\d+(?:\.\d+)?)\s*(万|亿|千)?(余|多)?({alternation(FIGURE_UNITS)}|[\u4e00-\u9fff%℃‰])?")
+# A count in Chinese numerals ("三轮", "两例", "十二名"); a lone 一 is mostly the article ("一个", "一次"),
+# 万/千/百 never open a number, and 第 makes an ordinal ("第三轮").
+CN_COUNT = re.compile(rf"(?<![第零〇一二两三四五六七八九十百千万])(?:[二两三四五六七八九十]|一(?=[十百千万]))"
+                      rf"[零〇一二两三四五六七八九十百千万]*({alternation(COUNT_UNITS)})")
 _DATE_UNITS = set("年月日号时分秒点")
 _SCRUBBED = re.compile(r"(病例|感染者|确诊|阳性|人员|区|县|市|含|检测|累计)(例|人(?!员|民|口|大|群|士|次))(?![\d])")
 _CLAUSE = re.compile(r"[，,；;：:、（(）)]")
@@ -43,6 +47,7 @@ def numbers(text: str):
 
 def slots(text: str) -> list[Slot]:
     slots = [Slot(m.start(), m.end(), False) for m in numbers(text)]
+    slots += [Slot(m.start(), m.end(), False) for m in CN_COUNT.finditer(text)]
     slots += [Slot(m.start(2), m.end(2), True) for m in _SCRUBBED.finditer(text)]
     return sorted(slots, key=lambda x: x.start)
 
@@ -116,5 +121,7 @@ def counted_part(q: Question, s: Sentence, slot: Slot) -> Place | None:
 
 
 def slot_unit(s: Sentence, slot: Slot) -> str:
-    m = NUMBER.match(s.text, slot.start)
-    return (m.group(4) or "") if m else ""
+    if m := NUMBER.match(s.text, slot.start):
+        return m.group(4) or ""
+    m = CN_COUNT.match(s.text, slot.start)
+    return m.group(1) if m else ""

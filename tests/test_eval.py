@@ -82,3 +82,8 @@ def test_sample_eval_holds_with_crud_news_distractors(settings, embedder, tmp_pa
     assert report.accuracy >= 0.95, shown
     crud, shown = _report(engine, HOLDOUT_CRUD)  # real 2023 news, far from the sample's shape
     assert crud.accuracy >= 0.6, shown
+    # the seed shapes the issue saw lost among distractors: a breakdown after the day's total, a count in words
+    within = engine.ask("南昌7月16日新增的阳性感染者中有几例确诊？")
+    assert within.short_answer == "2例" and "2例为确诊病例" in within.citations[0].quote, within.answer
+    rounds = engine.ask("南昌市从7月17日开始连续开展几轮区域核酸筛查？")
+    assert rounds.short_answer == "三轮" and "三轮区域核酸筛查" in rounds.citations[0].quote, rounds.answer

@@ -105,3 +105,24 @@ def test_a_count_its_sentence_gives_for_the_asked_province_is_answered():
     assert p.main_city == "福州"
     a = compose(q, constrained_order(q, passages))
     assert not a.abstained and "41.68万人" in a.answer
+
+
+def test_a_breakdown_after_the_days_total_answers_a_measure_within_it():
+    a = _answer("南昌7月16日新增的阳性感染者中有几例确诊？")
+    assert not a.abstained and a.short_answer == "2例"
+    assert "9例阳性感染者" in a.citations[0].quote and "2例为确诊病例" in a.citations[0].quote
+
+
+def test_a_count_written_in_chinese_numerals_answers():
+    body = BODY + "\n\n经专家组研判，市指挥部决定从7月17日开始连续开展三轮区域核酸筛查。"
+    a = _answer("南昌市从7月17日开始连续开展几轮区域核酸筛查？", body)
+    assert not a.abstained and a.short_answer == "三轮" and "三轮区域核酸筛查" in a.citations[0].quote
+
+
+def test_chinese_numeral_counts_are_not_articles_ordinals_or_bare_multipliers():
+    from qa.slots import CN_COUNT
+
+    found = {t: [m.group(0) for m in CN_COUNT.finditer(t)]
+             for t in ("开展三轮筛查", "十二名队员", "两例", "一百例", "这是一个", "第三轮", "数万人", "三亚")}
+    assert found == {"开展三轮筛查": ["三轮"], "十二名队员": ["十二名"], "两例": ["两例"], "一百例": ["一百例"],
+                     "这是一个": [], "第三轮": [], "数万人": [], "三亚": []}
