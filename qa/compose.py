@@ -101,9 +101,8 @@ def compose(q: Question, passages: list[Passage], top: int = 12, idf: Idf | None
     """The answer to ``q`` from ``passages`` (retrieval order): figures tied to a date or place by their
     slot (``constrained``), every other question by the span of its asked type (``general``)."""
     asked = classify(q.text)
-    if routed_to_figures(q, asked):
-        answer = constrained(q, passages, top)
-    else:
+    answer = constrained(q, passages, top) if routed_to_figures(q, asked) else None
+    if answer is None:  # not routed there, or no number of the asked unit where it looked: the typed spans'
         answer = general(q, asked, passages, idf, similar)
     answer.answer_type = asked.kind
     return answer
@@ -121,7 +120,7 @@ def routed_to_figures(q: Question, asked: AskedType) -> bool:
 PINNED_KINDS = frozenset(("person", "date", "time", "amount", "percent"))  # with a place, the figure path's title and date rules hold
 
 
-def constrained(q: Question, passages: list[Passage], top: int = 12) -> Answer:
+def constrained(q: Question, passages: list[Passage], top: int = 12) -> Answer | None:
     en = _english(q)
     fitting = [p for p in passages if p.date_match and p.place_match]
     if q.places and not any(p.place_match for p in passages):
@@ -150,7 +149,7 @@ def constrained(q: Question, passages: list[Passage], top: int = 12) -> Answer:
     unit = asked_unit(q) if q.kind == "count" else None
     if q.kind == "count" and (best.slot is None or unit and not best.slot.scrubbed
                               and not unit_ok(unit, slot_unit(best, best.slot))):
-        return _abstain(q, say("no_number", en))
+        return None  # no number of the asked unit in the sentence (二级, 一级 are levels): the span path may find it
     sents = [best]
     qual = _qualifier(best, sentences_of(best.passage), q) if total is None else None
     if total is not None:

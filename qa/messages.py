@@ -12,7 +12,6 @@ MESSAGES = {  # key: (Chinese, English)
     "no_figure_for": ("资料中没有{where}{what}的数字。", "The articles give no figure for {what} here."),
     "scrubbed": ("文章提到了这项数据，但原文中的具体数字缺失，无法给出 [1]。",
                  "The article reports this figure, but the number itself is missing from its text [1]."),
-    "no_number": ("资料中没有给出这个数字。", "The articles give no such number."),
     "unverifiable": ("资料中的数字无法核对，不作回答。", "The numbers could not be checked against the articles."),
     "not_reported": ("资料中没有{what}的相关数据。", "The articles do not report {what}."),
     "part_only": ("资料中没有{whole}的这个数字，只有{part}的：{quote}[1]",

@@ -126,3 +126,10 @@ def test_chinese_numeral_counts_are_not_articles_ordinals_or_bare_multipliers():
              for t in ("开展三轮筛查", "十二名队员", "两例", "一百例", "这是一个", "第三轮", "数万人", "三亚")}
     assert found == {"开展三轮筛查": ["三轮"], "十二名队员": ["十二名"], "两例": ["两例"], "一百例": ["一百例"],
                      "这是一个": [], "第三轮": [], "数万人": [], "三亚": []}
+
+
+def test_a_level_asked_with_a_date_is_answered_not_called_a_missing_number():
+    """几级 with a date goes to the figure path, which has no level slots: the typed spans answer it."""
+    body = ("7月30日，北京市防汛应急响应提升至一级。\n\n7月29日20时起，北京市将防汛应急响应提升至二级。")
+    a = _answer("7月29日北京防汛应急响应提升至几级？", body)
+    assert not a.abstained and a.short_answer == "二级" and "7月29日20时起" in a.citations[0].quote
