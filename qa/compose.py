@@ -19,7 +19,7 @@ from qa.messages import say
 from qa.question import Question
 from qa.scoring import score
 from qa.sentences import Sentence, sentences_of
-from qa.slots import CN_COUNT, COUNT, counted_part, numbers, slot_unit
+from qa.slots import CN_COUNT, COUNT, counted_place, numbers, slot_unit
 from qa.verify import numbers as figures_in
 from qa.verify import unsupported_numbers
 from qa.weights import WEIGHTS as W
@@ -141,11 +141,13 @@ def constrained(q: Question, passages: list[Passage], top: int = 12) -> Answer |
         return _abstain(q, say("no_figure_for", en, where=_where_when(q), what=what))
     if q.kind == "count" and best.slot is not None and best.slot.scrubbed:
         return Answer(q.raw, say("scrubbed", en), True, [citation(1, best.passage, [best])])
-    if q.kind == "count" and best.slot is not None and (part := counted_part(q, best, best.slot)) is not None:
-        # a part's figure is no answer for the whole: refused, the part's figure offered as the nearest fact
+    if q.kind == "count" and best.slot is not None and (counted := counted_place(q, best, best.slot)) is not None:
+        # another place's figure is no answer: refused, offered as what the articles do say
+        place, inside = counted
         cite = citation(1, best.passage, [best])
         whole = "、".join(p.full for p in q.places)
-        return Answer(q.raw, say("part_only", en, whole=whole, part=part.full, quote=cite.quote), True, [cite])
+        return Answer(q.raw, say("part_only" if inside else "other_place", en, whole=whole, part=place.full,
+                                 quote=cite.quote), True, [cite])
     unit = asked_unit(q) if q.kind == "count" else None
     if q.kind == "count" and (best.slot is None or unit and not best.slot.scrubbed
                               and not unit_ok(unit, slot_unit(best, best.slot))):

@@ -16,6 +16,8 @@ MESSAGES = {  # key: (Chinese, English)
     "not_reported": ("资料中没有{what}的相关数据。", "The articles do not report {what}."),
     "part_only": ("资料中没有{whole}的这个数字，只有{part}的：{quote}[1]",
                   "The articles give no such figure for {whole}, only for {part}: {quote}[1]"),
+    "other_place": ("资料中没有{whole}的这个数字，找到的是{part}的：{quote}[1]",
+                    "The articles give no such figure for {whole}; the one found is for {part}: {quote}[1]"),
     "nearest": ("最近的是{date}：{quote}[1]", "Nearest reported: {date}: {quote}[1]"),
     "agree": ("（{n}篇报道一致）", " ({n} reports agree)"),
     "other_report": ("另一篇报道为**{figure}**：{quote}[{n}]", " Another report gives **{figure}**: {quote}[{n}]"),

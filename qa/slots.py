@@ -101,23 +101,30 @@ def slot_score(q: Question, s: Sentence, slot: Slot, specific: list[str]) -> flo
     return value
 
 
-def counted_part(q: Question, s: Sentence, slot: Slot) -> Place | None:
-    """The place a number counts, when that place lies inside the asked one and is not it: 长春's 574例 is
-    not 吉林省's figure, nor 南昌's 9例 江西's. The place is the one its clause names before it, else, when the
-    sentence names no place before it, the article's main city ("全市新增…"). (Not the sentence's last place: in "其中九台区例、经开区89例" the
-    clause names a zone the gazetteer does not know, and 九台区 is not what 89例 counts.)"""
+def counted_place(q: Question, s: Sentence, slot: Slot) -> tuple[Place, bool] | None:
+    """The place a number counts, when it is not the asked one, and whether it lies inside it: 长春's 574例
+    is not 吉林省's figure (inside), 梅河口's 5000人 not 长春's (not inside), 吉林省's 1834例 not 长春's. The
+    place is the last one the number's clause names before it ("南昌市西湖区6例" counts 西湖区), else, when the
+    sentence names no place before it, the article's main city ("全市新增…"), but only when that city lies
+    inside the asked place: a 长春 article's "累计派送4.4万份" may sit in its section on 南关区. (Not the sentence's last
+    place: in "其中九台区例、经开区89例" the clause names a zone the gazetteer does not know, and 九台区 is
+    not what 89例 counts.)"""
     if not q.places or slot.scrubbed:
         return None
     left_start, _ = _slot_context(s.text, slot)
     before = [m.place for m in s.mentions if left_start <= m.start and m.end <= slot.start]
+    named = bool(before)
     if not before and not any(m.end <= slot.start for m in s.mentions) and (main := s.passage.meta.get("main_city")):
         before = [m.place for m in find_places(main) if m.place.name == main][:1]
-    asked = {a.name for a in q.places}
-    lines = [lineage(p) for p in before]
-    if not before or any(line[0] in asked for line in lines):
+    if not before:
         return None
-    inside = [p for p, line in zip(before, lines, strict=True) if asked & set(line[1:])]
-    return inside[-1] if len(inside) == len(before) else None
+    counted = before[-1]
+    line = lineage(counted)
+    asked = {a.name for a in q.places}
+    inside = bool(asked & set(line[1:]))
+    if line[0] in asked or not (named or inside):  # an article about a city has sections on its districts
+        return None
+    return counted, inside
 
 
 def slot_unit(s: Sentence, slot: Slot) -> str:

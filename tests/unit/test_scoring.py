@@ -133,3 +133,20 @@ def test_a_level_asked_with_a_date_is_answered_not_called_a_missing_number():
     body = ("7月30日，北京市防汛应急响应提升至一级。\n\n7月29日20时起，北京市将防汛应急响应提升至二级。")
     a = _answer("7月29日北京防汛应急响应提升至几级？", body)
     assert not a.abstained and a.short_answer == "二级" and "7月29日20时起" in a.citations[0].quote
+
+
+def test_refuses_a_count_its_clause_gives_for_another_city():
+    """The sentence names 南昌, but the number's clause counts 九江: not 南昌's figure."""
+    body = "7月16日0时至24时，据南昌市卫健委转发的全省通报，九江市新增报告3例阳性感染者。"
+    a = _answer("南昌7月16日新增多少例？", body)
+    assert a.abstained and a.answer.startswith("资料中没有南昌市的这个数字，找到的是九江市的：")
+
+
+def test_a_district_section_of_a_city_article_keeps_its_own_count():
+    """No place in the sentence and the article is about 长春: the count may be its district's section's."""
+    body = ("南关区全力保障居民生活物资供应。\n\n截至3月27日24时，累计派送蔬菜包4.4万份。")
+    p = prepare(RawArticle(path="cc.txt", body=body, title="长春：保供不断档", published=date(2022, 3, 28)))
+    q = parse("截至3月27日南关区累计派送蔬菜包多少万份？")
+    passages = [Passage(c.chunk_id, c.doc_id, c.text, chunk_metadata(p, c), score=1.0) for c in p.chunks]
+    a = compose(q, constrained_order(q, passages))
+    assert not a.abstained and "4.4万份" in a.answer
