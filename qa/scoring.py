@@ -7,7 +7,7 @@ import re
 from qa.asked import residual_bigrams, specific
 from qa.question import Question
 from qa.sentences import Sentence
-from qa.slots import slot_score, slots
+from qa.slots import _slot_context, slot_score, slots
 from qa.weights import WEIGHTS as W
 from zhtext.normalise import canon
 from zhtext.periods import periods
@@ -16,6 +16,20 @@ from zhtext.vocabulary import PERSON_TITLES, alternation
 _PERSON = re.compile(f"({alternation(PERSON_TITLES)})")
 _LIST_SEP = re.compile(r"[、，,]")
 _TIME = re.compile(r"\d{1,2}\s*[时点:：]\s*\d{0,2}|\d{4}年(?:年底|底|初|上半年|下半年|内)?|\d{1,2}月(?:底|初|中旬|下旬|上旬)")
+
+
+def _contrast(q: Question, s: Sentence, found: list) -> None:
+    """Numbers of one sentence told apart by the question's own words: in "北京城区人员转移5万人，郊区人员
+    转移3万人" 郊区 is what separates the two clauses, so the clause that lacks a word of the question
+    another clause has loses ``slot_contrast`` per such word, whatever else (the place named at the
+    sentence's start) favours it."""
+    pairs = residual_bigrams(q)
+    if not pairs or len(found) < 2:
+        return
+    held = [sum(b in _slot_context(s.text, slot)[1] for b in pairs) for slot in found]
+    most = max(held)
+    for slot, n in zip(found, held, strict=True):
+        slot.score -= W.slot_contrast * (most - n)
 
 
 def score(q: Question, s: Sentence, rank: int) -> float:
@@ -29,6 +43,7 @@ def score(q: Question, s: Sentence, rank: int) -> float:
         found = slots(s.text)
         for slot in found:
             slot.score = slot_score(q, s, slot, asked)
+        _contrast(q, s, found)
         if found:
             s.slot = max(found, key=lambda x: x.score)
             value += W.has_number + s.slot.score

@@ -150,3 +150,10 @@ def test_a_district_section_of_a_city_article_keeps_its_own_count():
     passages = [Passage(c.chunk_id, c.doc_id, c.text, chunk_metadata(p, c), score=1.0) for c in p.chunks]
     a = compose(q, constrained_order(q, passages))
     assert not a.abstained and "4.4万份" in a.answer
+
+
+def test_the_question_word_that_tells_two_clauses_apart_picks_the_number():
+    """"北京城区…5万人，郊区…3万人": 郊区 decides, not 北京 named before the first clause."""
+    for body in ("7月29日，北京城区人员转移5万人，郊区人员转移3万人。", "7月29日，北京郊区人员转移3万人，城区人员转移5万人。"):
+        assert _answer("北京7月29日郊区人员转移多少人？", body).short_answer == "3万人", body
+        assert _answer("北京7月29日城区人员转移多少人？", body).short_answer == "5万人", body
