@@ -159,12 +159,12 @@ def constrained(q: Question, passages: list[Passage], top: int = 12) -> Answer |
     if qual is not None:
         sents.append(qual)
     cite = citation(1, best.passage, sents)
-    if q.kind != "count" or _figure(best) is None:
+    short = _figure(best) if q.kind == "count" else None
+    if short is None:
         text = f"{cite.quote}[1]"
         if unsupported_numbers(text, [cite.quote], q.text):  # cannot happen for an extractive quote
             return _abstain(q, say("unverifiable"))
         return Answer(q.raw, text, False, [cite])
-    short = _figure(best)
     agree, differ = other_reports(q, best, candidates, unit)
     cites = [cite] + [citation(n, c.passage, [c]) for n, c in enumerate(agree + differ, start=2)]
     text = f"**{short}**{'[1]' if differ else ''}。{cite.quote}[1]" + "".join(f"[{c.n}]" for c in cites[1:1 + len(agree)])
@@ -195,7 +195,7 @@ def other_reports(q: Question, best: Sentence, candidates: list[Sentence],
     nearly as well as the best's for the asked measure and the sentence as a whole nearly as well: the
     same fact as told by another report. Several agreeing reports are cited together; a differing one is
     shown beside the best, never dropped. At most ``corroborate_max`` citations in all."""
-    ours = figures_in(_figure(best))
+    ours = figures_in(best.text[best.slot.start: best.slot.end])
     asked = specific(q)
     seen = {best.passage.doc_id}
     agree: list[Sentence] = []
