@@ -176,3 +176,31 @@ def test_span_whose_words_all_appear_in_the_question_is_an_echo():
 
 def test_a_number_the_question_does_not_hold_is_no_echo():
     assert span_not_in_question(Span(0, 3, "12人", "count"), "事故造成多少人受伤？")
+
+
+def test_a_percent_asked_in_points_is_answered_only_by_points():
+    asked = classify("出口降幅比上月收窄了多少个百分点？")
+    assert asked.kind == "percent" and asked.unit == "个百分点"
+    found = [s.text for s in find_asked("出口同比下降12.4%，降幅比上月收窄3.1个百分点。", asked)]
+    assert found == ["3.1个百分点"]
+
+
+def test_a_bare_number_glued_to_a_percent_or_a_time_unit_is_no_count():
+    found = texts("公司营收同比增长139.40%，未来10天仍有降雨，全市共有3000", "count")
+    assert found == ["3000"]
+
+
+def test_a_place_name_or_a_title_is_not_taken_for_a_person():
+    found = texts("当地时间15日，夏威夷毛伊岛，电力工人抢修电力设施。", "person")
+    assert "毛伊岛" not in found and "电力工人" in found
+    assert texts("会上，福建省侨联主席陈明海致词。", "person")[-1:] == ["陈明海"]
+    assert "主席" not in "".join(texts("会上，福建省侨联主席陈明海致词。", "person"))
+
+
+def test_a_count_of_places_or_a_relative_place_word_is_no_place():
+    assert texts("希望粤陕两省文旅业界加强合作，维护地区和平。", "place") == []
+    assert texts("他在陕西省西安市工作。", "place") == ["陕西省西安市"]
+
+
+def test_a_bare_how_much_is_answered_by_a_share_too():
+    assert "20%" in texts("纳入医保后，个人先自付20%，其余由医保基金支付。", "count")
