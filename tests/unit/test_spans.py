@@ -187,7 +187,7 @@ def test_a_percent_asked_in_points_is_answered_only_by_points():
 
 def test_a_bare_number_glued_to_a_percent_or_a_time_unit_is_no_count():
     found = texts("公司营收同比增长139.40%，未来10天仍有降雨，全市共有3000", "count")
-    assert found == ["3000"]
+    assert found == ["139.40%", "3000"]  # the share whole, never its digits alone; no "10" of 10天
 
 
 def test_a_place_name_or_a_title_is_not_taken_for_a_person():
