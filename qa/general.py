@@ -160,10 +160,13 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
             c.score += W.g_frame_span
         elif not c.spans and filled.span and asked.kind not in TYPED and span_not_in_question(filled.span, question):
             c.best = filled.span
+    headed = [sp for sp in c.spans if _headed_by(sp, asked)]
+    if headed and len(headed) < len(c.spans):
+        c.spans = headed  # "优化了哪个系统结构": 紧急停机系统结构, not the 为… apposition beside it
     if c.spans:
         c.best = max(c.spans, key=lambda sp: (_named(sp) if asked.kind == "person" else 0,
                                               _closeness(s.text, sp, c.matched)))
-        c.score += W.g_span * _closeness(s.text, c.best, c.matched)
+        c.score += W.g_span * _closeness(s.text, c.best, c.matched) + (W.g_head if headed else 0.0)
     elif asked.kind in SPEAKERS and (said := _speaker(question, asked, before, anchor)):
         c.best, c.quote_from, back = said  # "谢锋表示，…。……要求停止制裁…": the speaker is named before
         c.score += W.g_span * 0.5 - W.g_speaker_back * back
@@ -176,6 +179,16 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
 SPEAKERS = frozenset(("person", "org"))
 LOOSE = frozenset(("list", "definition", "open"))  # types whose spans are phrases, not names or figures
 _REACH = max(W.corroborate_within, W.list_within)  # how far below the best a sentence is still read
+
+
+def _headed_by(span: Span, asked: AskedType) -> bool:
+    """A which-N question ("什么机制", "哪个系统结构") is answered by a phrase that ends in N, longer than N."""
+    if asked.kind not in LOOSE or not asked.head:
+        return False
+    words = [w for w, _, _ in pos_tokens(asked.head)]
+    last = words[-1] if words else asked.head
+    text = span.text.rstrip("”\"」』")
+    return text.endswith(last) and len(text) > len(last)
 
 
 def _window(c: Candidate) -> str:

@@ -261,3 +261,10 @@ def test_a_chunk_read_again_gives_new_sentences_with_the_same_dates_and_places()
     first_again = sentences_of(passage)
     first_again[0].dates.append("x")
     assert "x" not in sentences_of(passage)[0].dates
+
+
+def test_a_which_noun_question_takes_the_phrase_headed_by_that_noun():
+    a = _ask("新型机车优化了哪个系统结构？",
+             "新型机车为6000马力交流传动型内燃机车，具有牵引力大、排放低等特点，新型机车优化了整体布局。"
+             "设计团队对新型机车进行了适应性设计，在柴油机紧急停机系统结构方面进行了优化。")
+    assert not a.abstained and "紧急停机系统结构" in a.short_answer
