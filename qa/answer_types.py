@@ -168,7 +168,9 @@ def classify(question_text: str) -> AskedType:
 
 # The question words themselves, with the counter a which-word carries ("哪一年", "哪个"): never a word an
 # answer sentence shares with its question.
-QUESTION_WORD = re.compile(r"多少|几|谁|哪[一1]?[年天日月号个位些种家类项条所座]?|什么|何|怎|如何|是否|有没有|是不是|"
+# "怎样"/"怎么样"/"什么样" whole: a lone 样 left over is a word no article indexes (the rarest of all), and was
+# taken for the question's subject.
+QUESTION_WORD = re.compile(r"怎么样|怎样|怎么|什么样|多少|几|谁|哪[一1]?[年天日月号个位些种家类项条所座]?|什么|何|怎|如何|是否|有没有|是不是|"
                            r"多长时间|多[大高长远重深宽厚快久]|百分")
 _HEAD_FLAGS = {"n", "vn", "nz", "j", "an", "nt", "ns", "l", "ng", "nr"}
 _HEAD_SKIP = {"的", "样", "样的", "个", "些", "种", "类", "一", "项", "条", "位", "家", "类型", "种类", "方面的"}

@@ -268,3 +268,17 @@ def test_a_which_noun_question_takes_the_phrase_headed_by_that_noun():
              "新型机车为6000马力交流传动型内燃机车，具有牵引力大、排放低等特点，新型机车优化了整体布局。"
              "设计团队对新型机车进行了适应性设计，在柴油机紧急停机系统结构方面进行了优化。")
     assert not a.abstained and "紧急停机系统结构" in a.short_answer
+
+
+def test_the_rest_of_a_how_word_is_not_taken_for_the_questions_subject():
+    from qa.general import question_words
+
+    assert "样" not in question_words("某基金预计长债利率可能会怎样变动？")
+    assert question_words("效果怎么样？") == ["效果"]
+
+
+def test_a_month_written_in_chinese_numerals_matches_the_asked_month():
+    a = _ask("今年七月成为了有记录以来的什么？",
+             "最新数据显示，2023年7月见证了有记录以来最热的三周。",
+             "世界气象组织表示，今年七月是有记录以来最热的七月。")
+    assert not a.abstained and "最热的七月" in a.short_answer
