@@ -135,11 +135,14 @@ _FUNCTION_WORDS = frozenset("的 了 是 为 有 在 被 由 将 会 共 一共 
 
 def question_form(question_text: str) -> str:
     """The question as its words were: parsing writes numerals as digits for dates and counts, which turns
-    "哪一天" into "哪1天" and "哪一位" into "哪1位"; the question word is 哪一 again here."""
-    return _WHICH_ONE.sub("哪一", unicodedata.normalize("NFKC", question_text).strip())
+    "哪一天" into "哪1天" and "哪两个" into "哪2个"; the question word is 哪一 (哪两…) again here."""
+    text = unicodedata.normalize("NFKC", question_text).strip()
+    return _WHICH_N.sub(lambda m: "哪" + _CN_DIGIT[m.group(1)], text)
 
 
-_WHICH_ONE = re.compile(r"哪1(?!\d)")
+# "哪一天", "哪两家": parsing wrote the numeral as a digit ("哪1天", "哪2个机构"), which no rule reads.
+_WHICH_N = re.compile(r"哪([1-9])(?!\d)")
+_CN_DIGIT = dict(zip("123456789", "一两三四五六七八九", strict=True))
 
 
 def classify(question_text: str) -> AskedType:

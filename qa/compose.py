@@ -152,8 +152,11 @@ def general(q: Question, asked: AskedType, passages: list[Passage], idf: Idf | N
         return _abstain(q, say("no_place", en, names=names))
     pool = [p for p in passages if p.date_match and p.place_match] or passages
     found = candidates(q.text, asked, pool, idf, top=W.g_top, similar=similar)
-    if not found or found[0].score < W.refuse_below or (asked.kind in TYPED and found[0].best is None):
-        # a count, date, name… question answered by no span of its type is not answered ("累计检出阳性人员例")
+    if not found or found[0].score < W.refuse_below or (found[0].best is None and asked.rule != "none"):
+        # a count, date, name… question answered by no span of its type is not answered ("累计检出阳性人员例");
+        # nor is a what/how question whose best sentence has nothing that fills its gap or follows its verb:
+        # quoting a sentence that only shares the question's words is a loosely related sentence, not an answer
+        # (an elliptical follow-up, "次密接呢？", has no question word and no gap: its sentence is quoted)
         answer = _abstain(q, say("no_answer", en))
         answer.evidence = round(found[0].score, 3) if found else 0.0
         return answer

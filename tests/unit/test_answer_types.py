@@ -138,3 +138,10 @@ def test_a_count_noun_before_another_question_word_asks_that_word():
 
 def test_a_money_word_after_a_modifier_still_asks_a_sum():
     assert classify("该公司上半年实现了多少净利润？").kind == "amount"
+
+
+def test_which_two_written_as_a_digit_is_still_a_list_question():
+    from qa.question import parse
+
+    asked = classify(parse("由哪两个机构共同举办了博览会？").text)  # parsing wrote 哪2个
+    assert asked.kind == "list" and asked.head == "机构"

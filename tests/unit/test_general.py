@@ -282,3 +282,14 @@ def test_a_month_written_in_chinese_numerals_matches_the_asked_month():
              "最新数据显示，2023年7月见证了有记录以来最热的三周。",
              "世界气象组织表示，今年七月是有记录以来最热的七月。")
     assert not a.abstained and "最热的七月" in a.short_answer
+
+
+def test_refuses_a_what_question_whose_sentence_holds_nothing_that_answers_it():
+    a = _ask("和平会议发表了什么？", "沙特将在吉达召开和平会议，计划邀请30多国参加，却没有邀请俄罗斯。")
+    assert a.abstained  # shares the question's words, names nothing it published
+
+
+def test_an_elliptical_follow_up_without_a_question_word_still_quotes_its_sentence():
+    from qa.answer_types import classify
+
+    assert classify("次密接呢？").rule == "none"  # such a question is answered by its sentence, not refused
