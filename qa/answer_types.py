@@ -22,7 +22,8 @@ KINDS = ("count", "amount", "percent", "date", "time", "duration", "person", "or
 @dataclass(frozen=True)
 class AskedType:
     kind: str  # one of KINDS
-    unit: str | None = None  # for count/amount when the question names one: 人, 亿元, 元, 轮; percent: 个百分点, 倍
+    unit: str | None = None  # for count/amount when the question names one: 人, 亿元, 元, 轮; percent: 个百分点, 倍;
+    # date: 年 or 月 when it asks which year or month
     focus: str = ""  # the words right before the question word: "受伤人数是多少" → 受伤人数
     head: str = ""  # the noun right after it, the kind of thing asked for: "坚持什么原则" → 原则
     rule: str = ""  # the rule that decided, for benchmarks and debugging
@@ -125,6 +126,8 @@ RULES: list[TypeRule] = [
 
 # "收窄了多少个百分点" is answered by "4.3个百分点", not by the "16.8%" beside it; "是多少倍" by a multiple.
 _PERCENT_UNITS = (("百分点", "个百分点"), ("倍", "倍"))
+# "预计在哪一年投产" is answered by a date with its year ("2026年上半年"), not by "26日"; "哪个月份" by a month.
+_DATE_UNITS = ((re.compile(r"年"), "年"), (re.compile(r"月"), "月"))
 # "受伤人数是多少" names its unit in the focus: 人数 counts people.
 _FOCUS_UNITS = (("人数", "人"), ("人次", "人次"), ("次数", "次"), ("岁数", "岁"), ("天数", "天"), ("户数", "户"),
                 ("家数", "家"))
@@ -165,6 +168,8 @@ def classify(question_text: str) -> AskedType:
             unit = next((u for suffix, u in _FOCUS_UNITS if focus.endswith(suffix)), None)
         if rule.kind == "percent":
             unit = next((u for word, u in _PERCENT_UNITS if word in m.group(0)), None)
+        if rule.kind == "date":
+            unit = next((u for word, u in _DATE_UNITS if word.search(m.group(0))), None)
         return AskedType(rule.kind, unit, focus, _head(text, m.end()), rule.name)
     return AskedType("open", None, _focus(text, len(text), len(text)), "", "none")
 

@@ -308,6 +308,30 @@ _NOT_A_PLACE = re.compile(r"[一二两三四五六七八九十几多数各\d]+[�
                           r"全国|全省|全市|国内|国外|境内|境外|海外|区域|附近|现场|周边|沿线")
 
 
+# "在舞台上边唱边跳", "在离场地将近200米外的湖边": where something happens is often a noun with a locative
+# (上, 边, 旁…) after 在, not a named place. The phrase runs from 在 to the locative, within its clause.
+_LOCATIVE = re.compile(r"(?<=[在于到])(?P<np>[^，,。；;：:！!？?、“”\s在]{1,14}?(?:上|边|旁|里|内|附近|一带|门口|脚下|周围|沿岸|之间))"
+                       r"(?=[，,。；;！!、\s]|[\u4e00-\u9fff])")
+
+
+def _locatives(sentence: str) -> list[Span]:
+    out = []
+    for m in _LOCATIVE.finditer(sentence):
+        start = m.start("np") + len(_WHEN_FIRST.match(m.group("np")).group(0))  # "当天场馆内" → 场馆内
+        text = sentence[start:m.end("np")]
+        if len(text) >= 2 and not _NOT_LOCATIVE.fullmatch(text):
+            out.append(Span(start, m.end("np"), text, "place"))
+    return out
+
+
+_WHEN_FIRST = re.compile(r"(?:当天|当时|当晚|今天|昨天|今年|去年|近日|日前|目前|现在|随后|此后|同时)?")
+
+
+# 在会上, 在此基础上, 在网上: a locative after 在 that names an occasion, a basis or a medium, not a place
+_NOT_LOCATIVE = re.compile(r".{0,3}(?:会|会议|发布会|活动|仪式|论坛|基础|方面|问题|过程|期间|网|线|平台|推特|微博|社交媒体|"
+                           r"视频|节目|讲话|报告|声明|意义|程度|层面|领域|工作|历史|时间|心)上|.{0,2}[此这那其]里|.{0,4}(?:心|手|眼)里|.{0,2}[年月日天周]内")
+
+
 _VENUE_END = re.compile(r"(?:大学|学院|学校|中心|馆|政协|政府|医院|国务院|外交部|国防部)$")
 
 
@@ -478,12 +502,12 @@ def find_spans(sentence: str, kind: str, unit: str | None = None, anchor: date |
     finders = {
         "percent": lambda: [Span(m.start(), m.end(), m.group(0), "percent") for m in _PERCENT.finditer(sentence)
                             if unit is None or m.group(0).endswith(unit)],
-        "date": lambda: _dates(sentence, anchor),
+        "date": lambda: [d for d in _dates(sentence, anchor) if unit is None or unit in d.text],
         "time": lambda: _times(sentence),
         "duration": lambda: _durations(sentence),
         "person": lambda: _persons(sentence),
         "org": lambda: _orgs(sentence),
-        "place": lambda: _places(sentence) + _venues(sentence),
+        "place": lambda: _places(sentence) + _venues(sentence) + _locatives(sentence),
         "work": lambda: _works(sentence),
         "level": lambda: _levels(sentence),
         "definition": lambda: _definitions(sentence),

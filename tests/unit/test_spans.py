@@ -204,3 +204,17 @@ def test_a_count_of_places_or_a_relative_place_word_is_no_place():
 
 def test_a_bare_how_much_is_answered_by_a_share_too():
     assert "20%" in texts("纳入医保后，个人先自付20%，其余由医保基金支付。", "count")
+
+
+def test_a_which_year_question_is_answered_only_by_a_date_with_its_year():
+    asked = classify("产业园项目预计在哪一年试投产？")
+    assert asked.kind == "date" and asked.unit == "年"
+    found = [s.text for s in find_asked("公司26日发布消息称，产业园项目预计2026年上半年试投产。", asked)]
+    assert found == ["2026年上半年"]
+
+
+def test_a_where_question_is_answered_by_a_noun_with_a_locative_after_zai():
+    assert "舞台上" in texts("一个社团的成员们在舞台上边唱边跳。", "place")
+    assert "离场地将近200米外的湖边" in texts("主火炬塔设计在离场地将近200米外的湖边。", "place")
+    assert texts("他在会上表示，在此基础上继续推进。", "place") == []  # an occasion, a basis: no place
+    assert texts("她在当天场馆内摆摊。", "place") == ["场馆内"]
