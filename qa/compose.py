@@ -163,7 +163,7 @@ def general(q: Question, asked: AskedType, passages: list[Passage], idf: Idf | N
     best = found[0]
     short = best.best.text if best.best else None
     named = None
-    if asked.kind in ("person", "place") and short:
+    if asked.kind in ("person", "place", "org") and short:
         full, where, start = full_name(short, pool, asked.kind)
         if where is not None and full != short:
             short = full

@@ -25,6 +25,7 @@ from qa.spans import Span, find_asked, span_not_in_question
 from qa.weights import WEIGHTS as W
 from zhtext.normalise import canon
 from zhtext.periods import periods
+from zhtext.places import find_places
 from zhtext.pos import pos_tokens
 from zhtext.tokens import words
 from zhtext.vocabulary import PERSON_TITLES
@@ -160,6 +161,11 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
             c.score += W.g_frame_span
         elif not c.spans and filled.span and asked.kind not in TYPED and span_not_in_question(filled.span, question):
             c.best = filled.span
+    role = _asked_role(question) if asked.kind == "person" else ""
+    named_as = [sp for sp in c.spans if role and _in_apposition(s.text, sp, role)]
+    if named_as:  # "谁是受助学生代表" → "受助学生代表吉乐乐说": the name given with the asked role
+        c.spans = named_as
+        c.score += W.g_apposition
     headed = [sp for sp in c.spans if _headed_by(sp, asked)]
     if headed and len(headed) < len(c.spans):
         c.spans = headed  # "优化了哪个系统结构": 紧急停机系统结构, not the 为… apposition beside it
@@ -179,6 +185,24 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
 SPEAKERS = frozenset(("person", "org"))
 LOOSE = frozenset(("list", "definition", "open"))  # types whose spans are phrases, not names or figures
 _REACH = max(W.corroborate_within, W.list_within)  # how far below the best a sentence is still read
+
+
+_ROLE_ASKED = (re.compile(r"^谁是(?P<role>[^，,。？?]{2,12})[？?]?$"),
+               re.compile(r"(?:^|的)(?P<role>[^，,。？?的]{2,12})是谁[？?]?$"))
+
+
+def _asked_role(question: str) -> str:
+    """The role a "谁是X"/"X是谁" question names ("受助学生代表", "主持人"), or ""."""
+    for rx in _ROLE_ASKED:
+        if m := rx.search(question.strip()):
+            return m.group("role")
+    return ""
+
+
+def _in_apposition(text: str, span: Span, role: str) -> bool:
+    """The name stands right after the role ("主持人孙伟") or is said to be it ("孙伟是主持人")."""
+    return text[max(0, span.start - len(role)): span.start] == role or text.startswith("是" + role, span.end) \
+        or text.startswith("担任" + role, span.end)
 
 
 def _headed_by(span: Span, asked: AskedType) -> bool:
@@ -249,10 +273,11 @@ def _closeness(text: str, span: Span, matched: list[str]) -> float:
 
 
 def full_name(name: str, passages: list[Passage], kind: str = "person") -> tuple[str, Passage | None, int]:
-    """The fullest form of a name the articles give, for a person or a place answer:
+    """The fullest form of a name the articles give, for a person, place or organisation answer:
     a person with the title in the clause right before a mention ("谢锋" → "中国驻美国大使谢锋") or with the
     given name of a transliteration ("拉索" → "约翰·巴拉索"); a place with its administrative suffix
-    ("蔚山" → "蔚山市"). Returns (text, passage, start offset in it)."""
+    ("蔚山" → "蔚山市"); a body with the place named right before it ("市委党史研究院" → "青岛市委党史研究院").
+    Returns (text, passage, start offset in it)."""
     best = (name, None, -1)
     for p in passages:
         for m in re.finditer(re.escape(name), p.text):
@@ -260,6 +285,12 @@ def full_name(name: str, passages: list[Passage], kind: str = "person") -> tuple
             if kind == "place":
                 if not _PLACE_SUFFIX.search(name) and _PLACE_SUFFIX.match(p.text, end) and len(name) + 1 > len(best[0]):
                     best = (name + p.text[end], p, start)
+                continue
+            if kind == "org":  # "市委党史研究院" → "青岛市委党史研究院": the body with the place it belongs to
+                lead = p.text[max(0, start - 8): start]
+                at = next((m.start for m in find_places(lead) if m.end == len(lead)), None)
+                if at is not None and len(lead) - at + len(name) > len(best[0]):
+                    best = (lead[at:] + name, p, start - (len(lead) - at))
                 continue
             given = _GIVEN_NAME.search(p.text, max(0, start - 16), start)  # "约翰·巴" before "拉索"
             if given and given.end() == start:

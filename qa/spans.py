@@ -282,9 +282,13 @@ def _orgs(sentence: str) -> list[Span]:
         paren = re.match(r"[（(][A-Za-z]{2,10}[）)]", sentence[end:])  # （CNAS）
         if paren:
             end += paren.end()
-        if end - start >= 2:
+        if end - start >= 2 and not _DATELINE.match(sentence, end):
             spans.append((start, end))
     return [Span(s, e, sentence[s:e], "org") for s, e in _merge(sorted(spans), sentence, "")]
+
+
+# "财联社7月28日电，…", "新华社北京8月7日电": the agency that filed the story, never what the story says
+_DATELINE = re.compile(r"\s*(?:[一-鿿]{2,4})?\s*\d{1,2}月\d{1,2}日\s*(?:电|讯)")
 
 
 # A bare generic noun is an organisation only after a name: 鹏华|基金, 认证|中心, 公安|局.

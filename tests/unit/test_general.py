@@ -293,3 +293,15 @@ def test_an_elliptical_follow_up_without_a_question_word_still_quotes_its_senten
     from qa.answer_types import classify
 
     assert classify("次密接呢？").rule == "none"  # such a question is answered by its sentence, not refused
+
+
+def test_an_organisation_is_named_with_the_place_the_article_gives_it():
+    a = _ask("哪个机构的领导班子成员围绕调研主题进行了成果交流？",
+             "青岛市委党史研究院成立于1980年。会上，市委党史研究院领导班子成员围绕调研主题进行了成果交流。")
+    assert not a.abstained and "青岛市委党史研究院" in a.short_answer
+
+
+def test_a_who_is_the_role_question_takes_the_name_given_with_that_role():
+    a = _ask("谁是受助学生代表？",
+             "发放仪式上，基金会副理事长何建刚与受助学生代表签订助学协议。受助学生代表吉乐乐说，她会努力学习。")
+    assert not a.abstained and a.short_answer == "吉乐乐"

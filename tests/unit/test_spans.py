@@ -218,3 +218,7 @@ def test_a_where_question_is_answered_by_a_noun_with_a_locative_after_zai():
     assert "离场地将近200米外的湖边" in texts("主火炬塔设计在离场地将近200米外的湖边。", "place")
     assert texts("他在会上表示，在此基础上继续推进。", "place") == []  # an occasion, a basis: no place
     assert texts("她在当天场馆内摆摊。", "place") == ["场馆内"]
+
+
+def test_the_agency_of_a_dateline_is_no_organisation_in_the_story():
+    assert texts("财联社7月28日电，中介服务事项将纳入政务服务平台。", "org") == ["政务服务平台"]
