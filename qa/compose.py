@@ -152,6 +152,8 @@ def general(q: Question, asked: AskedType, passages: list[Passage], idf: Idf | N
         return _abstain(q, say("no_place", en, names=names))
     pool = [p for p in passages if p.date_match and p.place_match] or passages
     found = candidates(q.text, asked, pool, idf, top=W.g_top, similar=similar)
+    if found and found[0].best is not None:
+        found[0].score += W.g_agree * min(W.agree_max, _agreeing(found[0], found))
     if not found or found[0].score < W.refuse_below or (found[0].best is None and asked.rule != "none"):
         # a count, date, name… question answered by no span of its type is not answered ("累计检出阳性人员例");
         # nor is a what/how question whose best sentence has nothing that fills its gap or follows its verb:
@@ -209,6 +211,17 @@ def general(q: Question, asked: AskedType, passages: list[Passage], idf: Idf | N
 
 
 FIGURES = frozenset(("count", "amount", "percent"))
+
+
+def _agreeing(best: Candidate, found: list[Candidate]) -> int:
+    """Other articles whose sentence, about as good, gives the same short answer: independent reports that
+    agree make a weakly worded answer more credible ("在哪个国家的上空" → 叙利亚, in five reports)."""
+    short = best.best.text
+    docs = {c.sentence.passage.doc_id for c in found[1:]
+            if c.best is not None and c.score >= best.score - W.corroborate_within
+            and (c.best.text in short or short in c.best.text)}
+    docs.discard(best.sentence.passage.doc_id)
+    return len(docs)
 
 
 def _more_items(best: Candidate, found: list[Candidate], cites: list[Citation]) -> list[tuple[Candidate, Citation]]:

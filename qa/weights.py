@@ -79,6 +79,8 @@ class Weights:
     refuse_below: float = 5.25  # the best candidate's score below which the answer is a refusal: picked on the
     # developers' set as the most refusals for at most 2 points of answerable accuracy (newsqa eval prints the sweep)
     corroborate_within: float = 2.0  # another article's sentence this close to the best, with the same span, is cited too
+    g_agree: float = 0.5  # added to the best answer's score per other article giving the same short answer …
+    agree_max: int = 2  # … counting at most this many
     corroborate_max: int = 3  # citations at most for one answer
     list_within: float = 1.0  # a list question's item from another sentence this close to the best is given too
     list_frame: float = 0.8  # … when it fills the question's gap this share as well as the best

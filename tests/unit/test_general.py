@@ -305,3 +305,15 @@ def test_a_who_is_the_role_question_takes_the_name_given_with_that_role():
     a = _ask("谁是受助学生代表？",
              "发放仪式上，基金会副理事长何建刚与受助学生代表签订助学协议。受助学生代表吉乐乐说，她会努力学习。")
     assert not a.abstained and a.short_answer == "吉乐乐"
+
+
+def test_reports_that_agree_on_the_short_answer_lift_a_weakly_worded_one_over_the_refusal_line():
+    from qa.weights import WEIGHTS
+
+    said = "美军称，一架俄罗斯军机23日在叙利亚上空向美国无人机发射干扰弹。"
+    reports = (said + "五角大楼表示关切。", said + "这是本月第二次。", said + "俄方尚未回应。")  # three articles
+    alone = _ask("无人机在哪个国家的上空遭遇俄军战机？", reports[0])
+    agreed = _ask("无人机在哪个国家的上空遭遇俄军战机？", *reports)
+    assert alone.abstained and alone.evidence < WEIGHTS.refuse_below
+    assert not agreed.abstained and agreed.short_answer == "叙利亚"
+    assert agreed.evidence == round(alone.evidence + WEIGHTS.g_agree * WEIGHTS.agree_max, 3)
