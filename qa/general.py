@@ -148,7 +148,8 @@ def _with_spans(question: str, asked: AskedType, pending: list, similar: Similar
 def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sentence], filled, pairs: float,
                  anchor: date | None) -> None:
     s = c.sentence
-    c.spans = [sp for sp in find_asked(s.text, asked, anchor) if span_not_in_question(sp, question)]
+    c.spans = [sp for sp in find_asked(s.text, asked, anchor) if span_not_in_question(sp, question)
+               and (asked.kind not in LOOSE or _novel(sp.text, question) >= W.novel_chars)]
     if asked.kind == "person":  # "习近平主席": the name, not the title alone
         c.spans = [sp for sp in c.spans if not _TITLE_ONLY.fullmatch(sp.text)]
     if filled is not None:
@@ -159,7 +160,8 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
         elif inside:  # the typed span that fills the question's gap is the answer
             c.spans = inside
             c.score += W.g_frame_span
-        elif not c.spans and filled.span and asked.kind not in TYPED and span_not_in_question(filled.span, question):
+        elif not c.spans and filled.span and asked.kind not in TYPED and span_not_in_question(filled.span, question) \
+                and _novel(filled.span.text, question) >= W.novel_chars:
             c.best = filled.span
     role = _asked_role(question) if asked.kind == "person" else ""
     named_as = [sp for sp in c.spans if role and _in_apposition(s.text, sp, role)]
@@ -203,6 +205,12 @@ def _in_apposition(text: str, span: Span, role: str) -> bool:
     """The name stands right after the role ("主持人孙伟") or is said to be it ("孙伟是主持人")."""
     return text[max(0, span.start - len(role)): span.start] == role or text.startswith("是" + role, span.end) \
         or text.startswith("担任" + role, span.end)
+
+
+def _novel(text: str, question: str) -> int:
+    """Characters of a phrase answer that the question does not hold: "合作新领域" adds only 新 to
+    "应该开拓什么样的合作领域", an echo of the question rather than an answer."""
+    return sum(1 for ch in set(text) if (ch.isalnum()) and ch not in question)
 
 
 def _headed_by(span: Span, asked: AskedType) -> bool:

@@ -317,3 +317,8 @@ def test_reports_that_agree_on_the_short_answer_lift_a_weakly_worded_one_over_th
     assert alone.abstained and alone.evidence < WEIGHTS.refuse_below
     assert not agreed.abstained and agreed.short_answer == "叙利亚"
     assert agreed.evidence == round(alone.evidence + WEIGHTS.g_agree * WEIGHTS.agree_max, 3)
+
+
+def test_a_phrase_that_only_restates_the_question_is_no_answer():
+    a = _ask("双方应该开拓什么样的合作领域？", "双方应坚持互利共赢原则，不断开拓合作新领域。")
+    assert a.abstained or "合作新领域" != a.short_answer  # adds one character (新) to the question's words
