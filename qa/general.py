@@ -152,6 +152,7 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
                and (asked.kind not in LOOSE or _novel(sp.text, question) >= W.novel_chars)]
     if asked.kind == "person":  # "习近平主席": the name, not the title alone
         c.spans = [sp for sp in c.spans if not _TITLE_ONLY.fullmatch(sp.text)]
+    c.spans = [sp for sp in c.spans if not _NEGATED.search(s.text, max(0, sp.start - 8), sp.start)]
     if filled is not None:
         inside = [sp for sp in c.spans if filled.span and sp.start < filled.span.end and filled.span.start < sp.end]
         if inside and asked.kind in LOOSE and filled.share >= W.frame_tight:
@@ -161,7 +162,8 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
             c.spans = inside
             c.score += W.g_frame_span
         elif not c.spans and filled.span and asked.kind not in TYPED and span_not_in_question(filled.span, question) \
-                and _novel(filled.span.text, question) >= W.novel_chars:
+                and _novel(filled.span.text, question) >= W.novel_chars \
+                and not _NEGATED.search(s.text, max(0, filled.span.start - 8), filled.span.start):
             c.best = filled.span
     role = _asked_role(question) if asked.kind == "person" else ""
     named_as = [sp for sp in c.spans if role and _in_apposition(s.text, sp, role)]
@@ -182,6 +184,11 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
         c.score -= W.g_no_span
     if pairs >= W.echo_pairs and not c.spans:
         c.score -= W.g_echo  # restates the question and holds nothing new
+
+
+# "此次会议没有发表联合声明", "没有设计在场内": what a negated verb governs is what did not happen, never the
+# answer to what did ("发表了什么", "设计在哪里"). A negation and up to four characters of verb right before a span.
+_NEGATED = re.compile(r"(?:没有|并未|从未|未曾|尚未|未(?!来|成年|知)|没(?!收)|并非|不是)[\u4e00-\u9fff]{0,4}$")
 
 
 SPEAKERS = frozenset(("person", "org"))

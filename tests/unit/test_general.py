@@ -322,3 +322,10 @@ def test_reports_that_agree_on_the_short_answer_lift_a_weakly_worded_one_over_th
 def test_a_phrase_that_only_restates_the_question_is_no_answer():
     a = _ask("双方应该开拓什么样的合作领域？", "双方应坚持互利共赢原则，不断开拓合作新领域。")
     assert a.abstained or "合作新领域" != a.short_answer  # adds one character (新) to the question's words
+
+
+def test_what_a_negated_verb_governs_is_not_the_answer():
+    a = _ask("和平会议发表了什么？", "虽然此次和平会议没有发表联合声明，但各方的劝和努力正在发挥作用。")
+    assert a.abstained or "联合声明" not in (a.short_answer or "")
+    b = _ask("主火炬塔设计在哪里？", "主火炬塔没有设计在场内，而是设计在离场地将近200米外的湖边。")
+    assert not b.abstained and "湖边" in b.short_answer
