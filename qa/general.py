@@ -319,5 +319,5 @@ def full_name(name: str, passages: list[Passage], kind: str = "person") -> tuple
     return best
 
 
-_PLACE_SUFFIX = re.compile(r"[市省县区州镇乡村]")
+_PLACE_SUFFIX = re.compile(r"[市省县区州镇乡村](?![民场值面域别间块])")  # 香港|市民 is no 香港市
 _GIVEN_NAME = re.compile(r"[\u4e00-\u9fff]{1,8}·[\u4e00-\u9fff]{0,6}$")

@@ -329,3 +329,11 @@ def test_what_a_negated_verb_governs_is_not_the_answer():
     assert a.abstained or "联合声明" not in (a.short_answer or "")
     b = _ask("主火炬塔设计在哪里？", "主火炬塔没有设计在场内，而是设计在离场地将近200米外的湖边。")
     assert not b.abstained and "湖边" in b.short_answer
+
+
+def test_a_place_is_not_lengthened_by_the_first_character_of_the_next_word():
+    from qa.general import full_name
+
+    p = _passages("基金会拟把捐赠股份用作支持香港市民的公益项目。")
+    assert full_name("香港", p, "place")[0] == "香港"
+    assert full_name("蔚山", _passages("韩国蔚山市发生暴雨。"), "place")[0] == "蔚山市"
