@@ -170,7 +170,7 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
     if named_as:  # "谁是受助学生代表" → "受助学生代表吉乐乐说": the name given with the asked role
         c.spans = named_as
         c.score += W.g_apposition
-    headed = [sp for sp in c.spans if _headed_by(sp, asked)]
+    headed = [sp for sp in c.spans if _headed_by(sp, asked, s.text)]
     if headed and len(headed) < len(c.spans):
         c.spans = headed  # "优化了哪个系统结构": 紧急停机系统结构, not the 为… apposition beside it
     if c.spans:
@@ -220,14 +220,16 @@ def _novel(text: str, question: str) -> int:
     return sum(1 for ch in set(text) if (ch.isalnum()) and ch not in question)
 
 
-def _headed_by(span: Span, asked: AskedType) -> bool:
-    """A which-N question ("什么机制", "哪个系统结构") is answered by a phrase that ends in N, longer than N."""
+def _headed_by(span: Span, asked: AskedType, sentence: str) -> bool:
+    """A which-N question ("什么机制", "哪个系统结构") is answered by a phrase that ends in N, longer than N, or
+    by the name that N follows in the sentence ("哪个倡议" → "“一带一路”" of "共建“一带一路”倡议"; not for a
+    list, whose items each end in N)."""
     if asked.kind not in LOOSE or not asked.head:
         return False
     words = [w for w, _, _ in pos_tokens(asked.head)]
     last = words[-1] if words else asked.head
     text = span.text.rstrip("”\"」』")
-    return text.endswith(last) and len(text) > len(last)
+    return (text.endswith(last) and len(text) > len(last)) or (asked.kind != "list" and sentence.startswith(asked.head, span.end))
 
 
 def _window(c: Candidate) -> str:

@@ -337,3 +337,15 @@ def test_a_place_is_not_lengthened_by_the_first_character_of_the_next_word():
     p = _passages("基金会拟把捐赠股份用作支持香港市民的公益项目。")
     assert full_name("香港", p, "place")[0] == "香港"
     assert full_name("蔚山", _passages("韩国蔚山市发生暴雨。"), "place")[0] == "蔚山市"
+
+
+def test_a_which_noun_question_takes_the_name_the_noun_follows():
+    from qa.answer_types import classify
+    from qa.general import _headed_by
+    from qa.spans import Span
+
+    sentence = "我们先后提出共建“一带一路”倡议、全球发展倡议等。"
+    name = Span(8, 14, "“一带一路”", "definition")
+    assert sentence[name.start:name.end] == name.text
+    assert _headed_by(name, classify("演出体现了哪个倡议下的文化互鉴？"), sentence)
+    assert not _headed_by(name, classify("中方提出了哪些倡议？"), sentence)  # a list's items end in the noun
