@@ -153,6 +153,8 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
     if asked.kind == "person":  # "习近平主席": the name, not the title alone
         c.spans = [sp for sp in c.spans if not _TITLE_ONLY.fullmatch(sp.text)]
     c.spans = [sp for sp in c.spans if not _NEGATED.search(s.text, max(0, sp.start - 8), sp.start)]
+    if asked.kind in FIGURE_KINDS and (outcome := _outcome(question)) is not None:
+        c.spans = [sp for sp in c.spans if _outcome_fits(s.text, sp, outcome)]
     if filled is not None:
         inside = [sp for sp in c.spans if filled.span and sp.start < filled.span.end and filled.span.start < sp.end]
         if inside and asked.kind in LOOSE and filled.share >= W.frame_tight:
@@ -189,6 +191,26 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
 # "此次会议没有发表联合声明", "没有设计在场内": what a negated verb governs is what did not happen, never the
 # answer to what did ("发表了什么", "设计在哪里"). A negation and up to four characters of verb right before a span.
 _NEGATED = re.compile(r"(?:没有|并未|从未|未曾|尚未|未(?!来|成年|知)|没(?!收)|并非|不是)[\u4e00-\u9fff]{0,4}$")
+
+
+# Outcomes a casualty figure counts, which exclude each other: "多少人受伤" is not answered by "11人死亡".
+OUTCOMES = (("死亡", "遇难", "身亡", "丧生", "罹难", "死"), ("受伤", "伤害", "重伤", "轻伤", "伤"), ("失踪", "失联"),
+            ("被困",), ("获救", "救出", "生还", "脱险"))
+FIGURE_KINDS = frozenset(("count", "amount", "percent"))
+
+
+def _outcome(question: str) -> int | None:
+    """The outcome group a figure question asks about, or None."""
+    return next((i for i, words in enumerate(OUTCOMES) if any(w in question for w in words)), None)
+
+
+def _outcome_fits(text: str, span: Span, outcome: int) -> bool:
+    """False when the figure's clause names another outcome and not the asked one (受伤 vs 死亡)."""
+    starts = [m.end() for m in _CLAUSE_START.finditer(text, 0, span.start)]
+    stop = _CLAUSE_START.search(text, span.end)
+    clause = text[starts[-1] if starts else 0: stop.start() if stop else len(text)]
+    said = {i for i, words in enumerate(OUTCOMES) if any(w in clause for w in words)}
+    return not said or outcome in said
 
 
 SPEAKERS = frozenset(("person", "org"))

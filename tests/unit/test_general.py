@@ -349,3 +349,10 @@ def test_a_which_noun_question_takes_the_name_the_noun_follows():
     assert sentence[name.start:name.end] == name.text
     assert _headed_by(name, classify("演出体现了哪个倡议下的文化互鉴？"), sentence)
     assert not _headed_by(name, classify("中方提出了哪些倡议？"), sentence)  # a list's items end in the noun
+
+
+def test_a_casualty_figure_for_another_outcome_is_not_the_answer():
+    a = _ask("体育馆坍塌事故中有多少人受伤？", "体育馆屋顶坍塌事故共造成11人死亡，另有4人受伤被送医救治。")
+    assert not a.abstained and a.short_answer == "4人"  # not the 11 who died
+    b = _ask("体育馆坍塌事故中有多少人受伤？", "体育馆屋顶坍塌事故共造成11人死亡，事故调查工作正在推进。")
+    assert b.abstained  # the article gives no figure for the injured
