@@ -22,7 +22,8 @@ KINDS = ("count", "amount", "percent", "date", "time", "duration", "person", "or
 @dataclass(frozen=True)
 class AskedType:
     kind: str  # one of KINDS
-    unit: str | None = None  # for count/amount when the question names one: 人, 亿元, 元, 轮
+    unit: str | None = None  # for count/amount when the question names one: 人, 亿元, 元, 轮; percent: 个百分点, 倍;
+    # date: 年 or 月 when it asks which year or month
     focus: str = ""  # the words right before the question word: "受伤人数是多少" → 受伤人数
     head: str = ""  # the noun right after it, the kind of thing asked for: "坚持什么原则" → 原则
     rule: str = ""  # the rule that decided, for benchmarks and debugging
@@ -42,7 +43,7 @@ _MONEY_UNIT = rf"(?:{longest_first(MULTIPLIERS)})?(?:{longest_first(CURRENCIES)}
 _HOW_MANY = r"(?:多少|几)"
 _CHANGE = r"(?:增长|下降|上涨|下跌|提高|降低|减少|增加|回落|上升|收窄|扩大|缩小|提升|下滑|增|降|涨|跌)"
 _MONEY_WORDS = (r"(?:金额|价格|价值|价钱|收入|利润|营业额|营收|估价|售价|票价|成本|投资额|销售额|成交额|余额|费用|工资|薪资|资金|"
-                r"奖金|补贴|经费|助学金|捐款|罚款|赔偿|市值|总额|产值|GDP|税收|预算|贷款|融资|募资|保费|租金|房价)")
+                r"奖金|补贴|经费|助学金|捐款|罚款|赔偿|市值|总额|生产总值|产值|GDP|税收|预算|贷款|融资|募资|保费|租金|房价)")
 _PERCENT_WORDS = r"(?:税率|利率|汇率|费率|比率|比重|占比|比例|增长率|增速|增幅|降幅|涨幅|跌幅|出口税|关税|失业率|通胀率|覆盖率|参与率|合格率|率)"
 _ORG_NOUNS = (r"(?:部门|单位|机构|组织|公司|企业|集团|银行|学校|大学|学院|医院|媒体|基金会|基金|协会|学会|团体|政党|机关|"
               r"法院|政府|部委|委员会|球队|俱乐部|品牌|平台|网站|报社|电视台|交易所|研究所|研究院|实验室|工厂|厂家|厂商|运营商|航空公司)")
@@ -85,11 +86,14 @@ RULES: list[TypeRule] = [
     TypeRule("percent_change", "percent", _r(rf"(?:同比|环比|较上年|较去年|比上年|比去年)[^，,。？?]{{0,6}}{_CHANGE}?了?多少|{_CHANGE}了多少$|"
                                              rf"{_CHANGE}了多少[？?]"),
              "an unqualified change (同比下降了多少): news gives it in percent; a change with a unit was caught above"),
-    TypeRule("amount_money_word", "amount", _r(rf"{_MONEY_WORDS}[^，,。？?]{{0,8}}(?:多少|几何|多高|多大)|多少的?{_MONEY_WORDS}"),
-             "a money word (金额, 收入, 估价, 助学金) asked with 多少: the answer is a sum even without a currency"),
+    TypeRule("amount_money_word", "amount", _r(rf"{_MONEY_WORDS}[^，,。？?]{{0,8}}(?:多少|几何|多高|多大)|多少的?[\u4e00-\u9fff]{{0,2}}?{_MONEY_WORDS}"),
+             "a money word (金额, 收入, 估价, 助学金) asked with 多少, also with a modifier between (多少净利润): "
+             "the answer is a sum even without a currency"),
     TypeRule("count_howmany", "count",
-             _r(r"多少|几(?!乎|何|经|近|度)|数量|人数|总数|数目|总量|多大|多高|多长|多远|多重|多深|多宽|多厚|多快|多少面积"),
-             "any other 多少/几, or a size (占地多大, 多高): a number"),
+             _r(r"多少|几(?!乎|何|经|近|度)|(?:数量|人数|总数|数目|总量)(?![^，,。？?]*(?:什么|如何|怎样|怎么|为何|哪))|多大|多高|多长|多远|"
+                r"多重|多深|多宽|多厚|多快|多少面积"),
+             "any other 多少/几, or a size (占地多大, 多高): a number; a count noun (人数) only when no other question "
+             "word follows it (\"死亡人数上升的原因是什么\" asks for a reason)"),
     TypeRule("org_by_whom_organised", "org",
              _r(r"由谁(?:主办|承办|举办|发起|主导|牵头|组织|发布|颁发|运营|负责|管理)|(?:主办|承办|举办|发起|牵头)(?:方|单位)是谁"),
              "events and documents are organised and issued by bodies, not people; before person"),
@@ -120,6 +124,10 @@ RULES: list[TypeRule] = [
              "a question no span type answers (how, why, what in general): scored on the sentence alone"),
 ]
 
+# "收窄了多少个百分点" is answered by "4.3个百分点", not by the "16.8%" beside it; "是多少倍" by a multiple.
+_PERCENT_UNITS = (("百分点", "个百分点"), ("倍", "倍"))
+# "预计在哪一年投产" is answered by a date with its year ("2026年上半年"), not by "26日"; "哪个月份" by a month.
+_DATE_UNITS = ((re.compile(r"年"), "年"), (re.compile(r"月"), "月"))
 # "受伤人数是多少" names its unit in the focus: 人数 counts people.
 _FOCUS_UNITS = (("人数", "人"), ("人次", "人次"), ("次数", "次"), ("岁数", "岁"), ("天数", "天"), ("户数", "户"),
                 ("家数", "家"))
@@ -130,11 +138,14 @@ _FUNCTION_WORDS = frozenset("的 了 是 为 有 在 被 由 将 会 共 一共 
 
 def question_form(question_text: str) -> str:
     """The question as its words were: parsing writes numerals as digits for dates and counts, which turns
-    "哪一天" into "哪1天" and "哪一位" into "哪1位"; the question word is 哪一 again here."""
-    return _WHICH_ONE.sub("哪一", unicodedata.normalize("NFKC", question_text).strip())
+    "哪一天" into "哪1天" and "哪两个" into "哪2个"; the question word is 哪一 (哪两…) again here."""
+    text = unicodedata.normalize("NFKC", question_text).strip()
+    return _WHICH_N.sub(lambda m: "哪" + _CN_DIGIT[m.group(1)], text)
 
 
-_WHICH_ONE = re.compile(r"哪1(?!\d)")
+# "哪一天", "哪两家": parsing wrote the numeral as a digit ("哪1天", "哪2个机构"), which no rule reads.
+_WHICH_N = re.compile(r"哪([1-9])(?!\d)")
+_CN_DIGIT = dict(zip("123456789", "一两三四五六七八九", strict=True))
 
 
 def classify(question_text: str) -> AskedType:
@@ -155,13 +166,19 @@ def classify(question_text: str) -> AskedType:
             unit = "元"
         if unit is None and rule.kind == "count":
             unit = next((u for suffix, u in _FOCUS_UNITS if focus.endswith(suffix)), None)
+        if rule.kind == "percent":
+            unit = next((u for word, u in _PERCENT_UNITS if word in m.group(0)), None)
+        if rule.kind == "date":
+            unit = next((u for word, u in _DATE_UNITS if word.search(m.group(0))), None)
         return AskedType(rule.kind, unit, focus, _head(text, m.end()), rule.name)
     return AskedType("open", None, _focus(text, len(text), len(text)), "", "none")
 
 
 # The question words themselves, with the counter a which-word carries ("哪一年", "哪个"): never a word an
 # answer sentence shares with its question.
-QUESTION_WORD = re.compile(r"多少|几|谁|哪[一1]?[年天日月号个位些种家类项条所座]?|什么|何|怎|如何|是否|有没有|是不是|"
+# "怎样"/"怎么样"/"什么样" whole: a lone 样 left over is a word no article indexes (the rarest of all), and was
+# taken for the question's subject.
+QUESTION_WORD = re.compile(r"怎么样|怎样|怎么|什么样|多少|几|谁|哪[一1]?[年天日月号个位些种家类项条所座]?|什么|何|怎|如何|是否|有没有|是不是|"
                            r"多长时间|多[大高长远重深宽厚快久]|百分")
 _HEAD_FLAGS = {"n", "vn", "nz", "j", "an", "nt", "ns", "l", "ng", "nr"}
 _HEAD_SKIP = {"的", "样", "样的", "个", "些", "种", "类", "一", "项", "条", "位", "家", "类型", "种类", "方面的"}

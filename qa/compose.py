@@ -14,7 +14,7 @@ from core.records import Answer, Citation, Passage
 from core.schema import published_date
 from qa.answer_types import AskedType, classify
 from qa.asked import asked_unit, date_ok, place_ok, residual_bigrams, specific, unit_ok
-from qa.general import TYPED, Candidate, Idf, Similar, candidates, full_name
+from qa.general import Candidate, Idf, Similar, candidates, full_name
 from qa.messages import say
 from qa.question import Question
 from qa.scoring import score
@@ -228,15 +228,20 @@ def general(q: Question, asked: AskedType, passages: list[Passage], idf: Idf | N
         return _abstain(q, say("no_place", en, names=names))
     pool = [p for p in passages if p.date_match and p.place_match] or passages
     found = candidates(q.text, asked, pool, idf, top=W.g_top, similar=similar)
-    if not found or found[0].score < W.refuse_below or (asked.kind in TYPED and found[0].best is None):
-        # a count, date, name… question answered by no span of its type is not answered ("累计检出阳性人员例")
+    if found and found[0].best is not None:
+        found[0].score += W.g_agree * min(W.agree_max, _agreeing(found[0], found))
+    if not found or found[0].score < W.refuse_below or (found[0].best is None and asked.rule != "none"):
+        # a count, date, name… question answered by no span of its type is not answered ("累计检出阳性人员例");
+        # nor is a what/how question whose best sentence has nothing that fills its gap or follows its verb:
+        # quoting a sentence that only shares the question's words is a loosely related sentence, not an answer
+        # (an elliptical follow-up, "次密接呢？", has no question word and no gap: its sentence is quoted)
         answer = _abstain(q, say("no_answer", en))
         answer.evidence = round(found[0].score, 3) if found else 0.0
         return answer
     best = found[0]
     short = best.best.text if best.best else None
     named = None
-    if asked.kind in ("person", "place") and short:
+    if asked.kind in ("person", "place", "org") and short:
         full, where, start = full_name(short, pool, asked.kind)
         if where is not None and full != short:
             short = full
@@ -282,6 +287,17 @@ def general(q: Question, asked: AskedType, passages: list[Passage], idf: Idf | N
 
 
 FIGURES = frozenset(("count", "amount", "percent"))
+
+
+def _agreeing(best: Candidate, found: list[Candidate]) -> int:
+    """Other articles whose sentence, about as good, gives the same short answer: independent reports that
+    agree make a weakly worded answer more credible ("在哪个国家的上空" → 叙利亚, in five reports)."""
+    short = best.best.text
+    docs = {c.sentence.passage.doc_id for c in found[1:]
+            if c.best is not None and c.score >= best.score - W.corroborate_within
+            and (c.best.text in short or short in c.best.text)}
+    docs.discard(best.sentence.passage.doc_id)
+    return len(docs)
 
 
 def _more_items(best: Candidate, found: list[Candidate], cites: list[Citation]) -> list[tuple[Candidate, Citation]]:

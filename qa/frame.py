@@ -85,6 +85,8 @@ def fill(frame: Frame, sentence: str) -> Fill:
         head = _head_noun(frame.right)  # "接受什么程序" → 司法程序: the asked noun belongs to the answer
         end = right_at + len(head) if head and sentence.startswith(head, right_at) else right_at
         span = _span(sentence, left_end, end)
+    elif kl and not kr and frame.right and _piece(frame.right, sentence, from_end=False)[0]:
+        span = None  # the words after the gap come before those before it ("专案小组…警方的大力配合下"): no gap here
     elif kl:
         stop = _CLAUSE.search(sentence, left_end)
         span = _span(sentence, left_end, min(stop.start() if stop else len(sentence), left_end + MAX_GAP))

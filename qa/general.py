@@ -25,6 +25,7 @@ from qa.spans import Span, find_asked, span_not_in_question
 from qa.weights import WEIGHTS as W
 from zhtext.normalise import canon
 from zhtext.periods import periods
+from zhtext.places import find_places
 from zhtext.pos import pos_tokens
 from zhtext.tokens import words
 from zhtext.vocabulary import PERSON_TITLES
@@ -147,9 +148,13 @@ def _with_spans(question: str, asked: AskedType, pending: list, similar: Similar
 def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sentence], filled, pairs: float,
                  anchor: date | None) -> None:
     s = c.sentence
-    c.spans = [sp for sp in find_asked(s.text, asked, anchor) if span_not_in_question(sp, question)]
+    c.spans = [sp for sp in find_asked(s.text, asked, anchor) if span_not_in_question(sp, question)
+               and (asked.kind not in LOOSE or _novel(sp.text, question) >= W.novel_chars)]
     if asked.kind == "person":  # "习近平主席": the name, not the title alone
         c.spans = [sp for sp in c.spans if not _TITLE_ONLY.fullmatch(sp.text)]
+    c.spans = [sp for sp in c.spans if not _NEGATED.search(s.text, max(0, sp.start - 8), sp.start)]
+    if asked.kind in FIGURE_KINDS and (outcome := _outcome(question)) is not None:
+        c.spans = [sp for sp in c.spans if _outcome_fits(s.text, sp, outcome)]
     if filled is not None:
         inside = [sp for sp in c.spans if filled.span and sp.start < filled.span.end and filled.span.start < sp.end]
         if inside and asked.kind in LOOSE and filled.share >= W.frame_tight:
@@ -158,12 +163,22 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
         elif inside:  # the typed span that fills the question's gap is the answer
             c.spans = inside
             c.score += W.g_frame_span
-        elif not c.spans and filled.span and asked.kind not in TYPED and span_not_in_question(filled.span, question):
+        elif not c.spans and filled.span and asked.kind not in TYPED and span_not_in_question(filled.span, question) \
+                and _novel(filled.span.text, question) >= W.novel_chars \
+                and not _NEGATED.search(s.text, max(0, filled.span.start - 8), filled.span.start):
             c.best = filled.span
+    role = _asked_role(question) if asked.kind == "person" else ""
+    named_as = [sp for sp in c.spans if role and _in_apposition(s.text, sp, role)]
+    if named_as:  # "谁是受助学生代表" → "受助学生代表吉乐乐说": the name given with the asked role
+        c.spans = named_as
+        c.score += W.g_apposition
+    headed = [sp for sp in c.spans if _headed_by(sp, asked, s.text)]
+    if headed and len(headed) < len(c.spans):
+        c.spans = headed  # "优化了哪个系统结构": 紧急停机系统结构, not the 为… apposition beside it
     if c.spans:
         c.best = max(c.spans, key=lambda sp: (_named(sp) if asked.kind == "person" else 0,
                                               _closeness(s.text, sp, c.matched)))
-        c.score += W.g_span * _closeness(s.text, c.best, c.matched)
+        c.score += W.g_span * _closeness(s.text, c.best, c.matched) + (W.g_head if headed else 0.0)
     elif asked.kind in SPEAKERS and (said := _speaker(question, asked, before, anchor)):
         c.best, c.quote_from, back = said  # "谢锋表示，…。……要求停止制裁…": the speaker is named before
         c.score += W.g_span * 0.5 - W.g_speaker_back * back
@@ -173,9 +188,70 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
         c.score -= W.g_echo  # restates the question and holds nothing new
 
 
+# "此次会议没有发表联合声明", "没有设计在场内": what a negated verb governs is what did not happen, never the
+# answer to what did ("发表了什么", "设计在哪里"). A negation and up to four characters of verb right before a span.
+_NEGATED = re.compile(r"(?:没有|并未|从未|未曾|尚未|未(?!来|成年|知)|没(?!收)|并非|不是)[\u4e00-\u9fff]{0,4}$")
+
+
+# Outcomes a casualty figure counts, which exclude each other: "多少人受伤" is not answered by "11人死亡".
+OUTCOMES = (("死亡", "遇难", "身亡", "丧生", "罹难", "死"), ("受伤", "伤害", "重伤", "轻伤", "伤"), ("失踪", "失联"),
+            ("被困",), ("获救", "救出", "生还", "脱险"))
+FIGURE_KINDS = frozenset(("count", "amount", "percent"))
+
+
+def _outcome(question: str) -> int | None:
+    """The outcome group a figure question asks about, or None."""
+    return next((i for i, words in enumerate(OUTCOMES) if any(w in question for w in words)), None)
+
+
+def _outcome_fits(text: str, span: Span, outcome: int) -> bool:
+    """False when the figure's clause names another outcome and not the asked one (受伤 vs 死亡)."""
+    starts = [m.end() for m in _CLAUSE_START.finditer(text, 0, span.start)]
+    stop = _CLAUSE_START.search(text, span.end)
+    clause = text[starts[-1] if starts else 0: stop.start() if stop else len(text)]
+    said = {i for i, words in enumerate(OUTCOMES) if any(w in clause for w in words)}
+    return not said or outcome in said
+
+
 SPEAKERS = frozenset(("person", "org"))
 LOOSE = frozenset(("list", "definition", "open"))  # types whose spans are phrases, not names or figures
 _REACH = max(W.corroborate_within, W.list_within)  # how far below the best a sentence is still read
+
+
+_ROLE_ASKED = (re.compile(r"^谁是(?P<role>[^，,。？?]{2,12})[？?]?$"),
+               re.compile(r"(?:^|的)(?P<role>[^，,。？?的]{2,12})是谁[？?]?$"))
+
+
+def _asked_role(question: str) -> str:
+    """The role a "谁是X"/"X是谁" question names ("受助学生代表", "主持人"), or ""."""
+    for rx in _ROLE_ASKED:
+        if m := rx.search(question.strip()):
+            return m.group("role")
+    return ""
+
+
+def _in_apposition(text: str, span: Span, role: str) -> bool:
+    """The name stands right after the role ("主持人孙伟") or is said to be it ("孙伟是主持人")."""
+    return text[max(0, span.start - len(role)): span.start] == role or text.startswith("是" + role, span.end) \
+        or text.startswith("担任" + role, span.end)
+
+
+def _novel(text: str, question: str) -> int:
+    """Characters of a phrase answer that the question does not hold: "合作新领域" adds only 新 to
+    "应该开拓什么样的合作领域", an echo of the question rather than an answer."""
+    return sum(1 for ch in set(text) if (ch.isalnum()) and ch not in question)
+
+
+def _headed_by(span: Span, asked: AskedType, sentence: str) -> bool:
+    """A which-N question ("什么机制", "哪个系统结构") is answered by a phrase that ends in N, longer than N, or
+    by the name that N follows in the sentence ("哪个倡议" → "“一带一路”" of "共建“一带一路”倡议"; not for a
+    list, whose items each end in N)."""
+    if asked.kind not in LOOSE or not asked.head:
+        return False
+    words = [w for w, _, _ in pos_tokens(asked.head)]
+    last = words[-1] if words else asked.head
+    text = span.text.rstrip("”\"」』")
+    return (text.endswith(last) and len(text) > len(last)) or (asked.kind != "list" and sentence.startswith(asked.head, span.end))
 
 
 def _window(c: Candidate) -> str:
@@ -236,10 +312,11 @@ def _closeness(text: str, span: Span, matched: list[str]) -> float:
 
 
 def full_name(name: str, passages: list[Passage], kind: str = "person") -> tuple[str, Passage | None, int]:
-    """The fullest form of a name the articles give, for a person or a place answer:
+    """The fullest form of a name the articles give, for a person, place or organisation answer:
     a person with the title in the clause right before a mention ("谢锋" → "中国驻美国大使谢锋") or with the
     given name of a transliteration ("拉索" → "约翰·巴拉索"); a place with its administrative suffix
-    ("蔚山" → "蔚山市"). Returns (text, passage, start offset in it)."""
+    ("蔚山" → "蔚山市"); a body with the place named right before it ("市委党史研究院" → "青岛市委党史研究院").
+    Returns (text, passage, start offset in it)."""
     best = (name, None, -1)
     for p in passages:
         for m in re.finditer(re.escape(name), p.text):
@@ -247,6 +324,12 @@ def full_name(name: str, passages: list[Passage], kind: str = "person") -> tuple
             if kind == "place":
                 if not _PLACE_SUFFIX.search(name) and _PLACE_SUFFIX.match(p.text, end) and len(name) + 1 > len(best[0]):
                     best = (name + p.text[end], p, start)
+                continue
+            if kind == "org":  # "市委党史研究院" → "青岛市委党史研究院": the body with the place it belongs to
+                lead = p.text[max(0, start - 8): start]
+                at = next((m.start for m in find_places(lead) if m.end == len(lead)), None)
+                if at is not None and len(lead) - at + len(name) > len(best[0]):
+                    best = (lead[at:] + name, p, start - (len(lead) - at))
                 continue
             given = _GIVEN_NAME.search(p.text, max(0, start - 16), start)  # "约翰·巴" before "拉索"
             if given and given.end() == start:
@@ -260,5 +343,5 @@ def full_name(name: str, passages: list[Passage], kind: str = "person") -> tuple
     return best
 
 
-_PLACE_SUFFIX = re.compile(r"[市省县区州镇乡村]")
+_PLACE_SUFFIX = re.compile(r"[市省县区州镇乡村](?![民场值面域别间块])")  # 香港|市民 is no 香港市
 _GIVEN_NAME = re.compile(r"[\u4e00-\u9fff]{1,8}·[\u4e00-\u9fff]{0,6}$")

@@ -46,7 +46,10 @@ _MONEY = re.compile(
 _COUNT = re.compile(
     rf"(?:{_APPROX}\s*)?(?P<num>{_NUM})(?:{_TO}{_NUM})?{_MORE}?(?P<mult>{_MULT})?{_MORE}?"
     rf"(?P<unit>{longest_first(COUNTERS)}|{_SYMBOL_UNITS})(?P<more>{_MORE}|以上|左右)?")
-_BARE = re.compile(rf"(?<![\d.])(?:{_APPROX}\s*)?{_ARABIC}(?:{_MULT})?(?![\d.])")
+# A bare number is a count only when nothing measures it otherwise: "139.40%" is a percent, "10天" a
+# duration, "540岁" an age; those are other spans' business (or another question's).
+_BARE = re.compile(rf"(?<![\d.])(?:{_APPROX}\s*)?{_ARABIC}(?:{_MULT})?(?![\d.])(?!\s*(?:[%％‰℃]|个?百分点|倍|"
+                   r"个?(?:小时|月|星期|工作日)|[天年周岁秒分]))")
 _YEAR = re.compile(r"(?:(?:19|20)\d{2}|[〇零一二三四五六七八九]{4})\s*年")
 
 _PERCENT = re.compile(
@@ -78,6 +81,10 @@ def _numbers(sentence: str, kind: str, unit: str | None) -> list[Span]:
         found.append(Span(m.start(), m.end(), m.group(0), kind))
     if unit is None:
         taken = [(s.start, s.end) for s in found] + years + money
+        for m in _PERCENT.finditer(sentence):  # a bare 多少 ("个人先自付多少") is as often answered by a share
+            if not _overlaps((m.start(), m.end()), taken):
+                found.append(Span(m.start(), m.end(), m.group(0), kind))
+                taken.append((m.start(), m.end()))
         for m in _BARE.finditer(sentence):
             if not _overlaps((m.start(), m.end()), taken) and not _is_ordinal(sentence, m.start()):
                 found.append(Span(m.start(), m.end(), m.group(0), kind))
@@ -229,6 +236,8 @@ def _persons(sentence: str) -> list[Span]:
     toks = pos_tokens(sentence)
     spans: list[tuple[int, int]] = []
     for i, (w, f, pos) in enumerate(toks):
+        if f in _PERSON_FLAGS and _NOT_A_NAME.search(w):
+            continue  # jieba tags 毛伊岛, 戴维营, 金融城 as names
         if f in _PERSON_FLAGS and len(w) >= 2 or (f in _PERSON_FLAGS and _joined_name(toks, i)):
             spans.append((pos, pos + len(w)))
         elif f in ("n", "nr", "nt", "nz", "j") and _ROLE_END.search(w):
@@ -239,7 +248,14 @@ def _persons(sentence: str) -> list[Span]:
     spans += [(m.start(), m.end()) for m in _TITLED.finditer(sentence)]
     spans += [m.span("name") for m in _NAME_AFTER_ROLE.finditer(sentence)]
     merged = _merge(sorted(spans), sentence, rf"[{_NAME_SEP}]")
-    return [Span(s, e, sentence[s:e], "person") for s, e in merged]
+    names = {s for s, _ in merged}
+    # a role right before a name is that person's title, not another person: "主席陈式海" answers 陈式海
+    # (given with the title by ``qa.general.full_name``), never "主席"
+    return [Span(s, e, sentence[s:e], "person") for s, e in merged if not (e in names and _ROLE_END.search(sentence[s:e]))]
+
+
+# The ends of place names that jieba tags as a person's (毛伊岛, 戴维营, 董家渡金融城): no given name ends so.
+_NOT_A_NAME = re.compile(r"[岛城营港湾礁峡]$")
 
 
 def _joined_name(toks, i: int) -> bool:
@@ -266,9 +282,13 @@ def _orgs(sentence: str) -> list[Span]:
         paren = re.match(r"[（(][A-Za-z]{2,10}[）)]", sentence[end:])  # （CNAS）
         if paren:
             end += paren.end()
-        if end - start >= 2:
+        if end - start >= 2 and not _DATELINE.match(sentence, end):
             spans.append((start, end))
     return [Span(s, e, sentence[s:e], "org") for s, e in _merge(sorted(spans), sentence, "")]
+
+
+# "财联社7月28日电，…", "新华社北京8月7日电": the agency that filed the story, never what the story says
+_DATELINE = re.compile(r"\s*(?:[一-鿿]{2,4})?\s*\d{1,2}月\d{1,2}日\s*(?:电|讯)")
 
 
 # A bare generic noun is an organisation only after a name: 鹏华|基金, 认证|中心, 公安|局.
@@ -283,7 +303,37 @@ def _places(sentence: str) -> list[Span]:
         if f == "ns" or (f in ("n", "nz", "nr", "nt", "j", "s") and len(w) >= 2 and _PLACE_ENDINGS.search(w)):
             spans.append((pos, pos + len(w)))
     merged = _merge(sorted(spans), sentence, "")
-    return [Span(s, e, sentence[s:e], "place") for s, e in merged]
+    return [Span(s, e, sentence[s:e], "place") for s, e in merged if not _NOT_A_PLACE.fullmatch(sentence[s:e])]
+
+
+# Words jieba tags as places that name none: a count of places ("粤陕两省", "三国") or a place only relative to
+# the story (当地, 各地, 国内, 地区). "在哪里" is never answered by them.
+_NOT_A_PLACE = re.compile(r"[一二两三四五六七八九十几多数各\d]+[省市国地方区县州]|地区|地方|当地|各地|本地|外地|异地|多地|"
+                          r"全国|全省|全市|国内|国外|境内|境外|海外|区域|附近|现场|周边|沿线")
+
+
+# "在舞台上边唱边跳", "在离场地将近200米外的湖边": where something happens is often a noun with a locative
+# (上, 边, 旁…) after 在, not a named place. The phrase runs from 在 to the locative, within its clause.
+_LOCATIVE = re.compile(r"(?<=[在于到])(?P<np>[^，,。；;：:！!？?、“”\s在]{1,14}?(?:上|边|旁|里|内|附近|一带|门口|脚下|周围|沿岸|之间))"
+                       r"(?=[，,。；;！!、\s]|[\u4e00-\u9fff])")
+
+
+def _locatives(sentence: str) -> list[Span]:
+    out = []
+    for m in _LOCATIVE.finditer(sentence):
+        start = m.start("np") + len(_WHEN_FIRST.match(m.group("np")).group(0))  # "当天场馆内" → 场馆内
+        text = sentence[start:m.end("np")]
+        if len(text) >= 2 and not _NOT_LOCATIVE.fullmatch(text):
+            out.append(Span(start, m.end("np"), text, "place"))
+    return out
+
+
+_WHEN_FIRST = re.compile(r"(?:当天|当时|当晚|今天|昨天|今年|去年|近日|日前|目前|现在|随后|此后|同时)?")
+
+
+# 在会上, 在此基础上, 在网上: a locative after 在 that names an occasion, a basis or a medium, not a place
+_NOT_LOCATIVE = re.compile(r".{0,3}(?:会|会议|发布会|活动|仪式|论坛|基础|方面|问题|过程|期间|网|线|平台|推特|微博|社交媒体|"
+                           r"视频|节目|讲话|报告|声明|意义|程度|层面|领域|工作|历史|时间|心)上|.{0,2}[此这那其]里|.{0,4}(?:心|手|眼)里|.{0,2}[年月日天周]内")
 
 
 _VENUE_END = re.compile(r"(?:大学|学院|学校|中心|馆|政协|政府|医院|国务院|外交部|国防部)$")
@@ -454,13 +504,14 @@ def find_spans(sentence: str, kind: str, unit: str | None = None, anchor: date |
         pairs = [(a.start, b.end) for a, b in zip(extra, extra[1:], strict=False) if re.fullmatch(_PAIR_GAP, sentence[a.end:b.start])]
         extra += [Span(s, e, sentence[s:e], kind) for s, e in pairs]
     finders = {
-        "percent": lambda: [Span(m.start(), m.end(), m.group(0), "percent") for m in _PERCENT.finditer(sentence)],
-        "date": lambda: _dates(sentence, anchor),
+        "percent": lambda: [Span(m.start(), m.end(), m.group(0), "percent") for m in _PERCENT.finditer(sentence)
+                            if unit is None or m.group(0).endswith(unit)],
+        "date": lambda: [d for d in _dates(sentence, anchor) if unit is None or unit in d.text],
         "time": lambda: _times(sentence),
         "duration": lambda: _durations(sentence),
         "person": lambda: _persons(sentence),
         "org": lambda: _orgs(sentence),
-        "place": lambda: _places(sentence) + _venues(sentence),
+        "place": lambda: _places(sentence) + _venues(sentence) + _locatives(sentence),
         "work": lambda: _works(sentence),
         "level": lambda: _levels(sentence),
         "definition": lambda: _definitions(sentence),

@@ -73,6 +73,9 @@ class Weights:
     g_echo: float = 1.0  # subtracted from an echo
     g_frame: float = 2.0  # × how much of the question's words beside its question word sit beside a gap here (qa.frame)
     g_frame_span: float = 1.0  # a typed span fills that gap
+    g_apposition: float = 2.0  # a "谁是X" question's name stands right after X ("主持人孙伟") or is said to be X
+    novel_chars: int = 2  # a list/definition/open span must hold this many characters the question does not
+    g_head: float = 1.0  # a which-N question's span is a phrase ending in N (对话伙伴机制 for 什么机制)
     frame_tight: float = 0.5  # a list/definition/open answer is cut to the gap's fill when it matches this well
     semantic_top: int = 5  # leading candidates reranked by the embedder's similarity to the question
     semantic_chars: int = 64  # characters around the best span that the embedder reads (its cost grows with length)
@@ -81,6 +84,8 @@ class Weights:
     refuse_below: float = 5.25  # the best candidate's score below which the answer is a refusal: picked on the
     # developers' set as the most refusals for at most 2 points of answerable accuracy (newsqa eval prints the sweep)
     corroborate_within: float = 2.0  # another article's sentence this close to the best, with the same span, is cited too
+    g_agree: float = 0.5  # added to the best answer's score per other article giving the same short answer …
+    agree_max: int = 2  # … counting at most this many
     corroborate_max: int = 3  # citations at most for one answer
     list_within: float = 1.0  # a list question's item from another sentence this close to the best is given too
     list_frame: float = 0.8  # … when it fills the question's gap this share as well as the best

@@ -15,7 +15,10 @@ _PERIOD = re.compile(
     r"(?P<named>上半年|下半年|前三季度|全年)"
     r"|第?(?P<q>[一二三四])季度"
     r"|(?P<a>\d{1,2})\s*月?\s*(?:[-—–~～]|至|到)\s*(?P<b>\d{1,2})\s*月(?:份)?(?!\s*\d{0,2}\s*[日号])"
-    r"|(?P<m>\d{1,2})\s*月份?(?!\s*\d{1,2}\s*[日号])(?!\d)")
+    r"|(?P<m>\d{1,2})\s*月份?(?!\s*\d{1,2}\s*[日号])(?!\d)"
+    r"|(?<![一二三四五六七八九十〇零\d])(?P<cm>十[一二]?|[一二三四五六七八九])月份?(?![一二三四五六七八九十\d]{1,3}\s*[日号])")
+# Articles write months in Chinese numerals too ("今年七月是有记录以来最热的七月"); questions are normalised to digits.
+_CN_MONTH = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12}
 
 
 def periods(text: str) -> set[tuple[int, int]]:
@@ -33,4 +36,7 @@ def periods(text: str) -> set[tuple[int, int]]:
                 found.add((a, b))
         elif m.group("m") and 1 <= int(m.group("m")) <= 12:
             found.add((int(m.group("m")), int(m.group("m"))))
+        elif m.group("cm"):
+            month = _CN_MONTH[m.group("cm")]
+            found.add((month, month))
     return found

@@ -129,3 +129,19 @@ def test_a_wh_question_ending_in_ma_is_still_a_wh_question():
 
 def test_question_without_question_word_is_open():
     assert classify("请介绍一下这次展会").kind == "open"
+
+
+def test_a_count_noun_before_another_question_word_asks_that_word():
+    assert classify("伤亡人数可能继续上升的原因是什么？").kind == "definition"
+    assert classify("受伤人数是多少？").kind == "count"
+
+
+def test_a_money_word_after_a_modifier_still_asks_a_sum():
+    assert classify("该公司上半年实现了多少净利润？").kind == "amount"
+
+
+def test_which_two_written_as_a_digit_is_still_a_list_question():
+    from qa.question import parse
+
+    asked = classify(parse("由哪两个机构共同举办了博览会？").text)  # parsing wrote 哪2个
+    assert asked.kind == "list" and asked.head == "机构"

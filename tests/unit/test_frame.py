@@ -52,3 +52,9 @@ def test_the_asked_attribute_right_before_the_question_word_is_not_skipped_for_a
 def test_a_particle_between_the_question_and_its_word_may_still_be_skipped():
     got = fill(frame_of("全市举办的是什么比赛？"), "全市举办职工羽毛球比赛，共有300人参加。")
     assert got.span is not None and "羽毛球" in got.span.text
+
+
+def test_no_gap_when_the_words_after_it_come_before_the_words_before_it():
+    frame = frame_of("警方成立了什么样的专案小组？")
+    assert fill(frame, "专案小组连夜奔赴外地，在外地警方的大力配合下将嫌疑人抓获。").span is None
+    assert fill(frame, "警方成立了由刑侦骨干组成的专案小组。").span.text == "由刑侦骨干组成的专案小组"

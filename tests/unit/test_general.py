@@ -261,3 +261,98 @@ def test_a_chunk_read_again_gives_new_sentences_with_the_same_dates_and_places()
     first_again = sentences_of(passage)
     first_again[0].dates.append("x")
     assert "x" not in sentences_of(passage)[0].dates
+
+
+def test_a_which_noun_question_takes_the_phrase_headed_by_that_noun():
+    a = _ask("新型机车优化了哪个系统结构？",
+             "新型机车为6000马力交流传动型内燃机车，具有牵引力大、排放低等特点，新型机车优化了整体布局。"
+             "设计团队对新型机车进行了适应性设计，在柴油机紧急停机系统结构方面进行了优化。")
+    assert not a.abstained and "紧急停机系统结构" in a.short_answer
+
+
+def test_the_rest_of_a_how_word_is_not_taken_for_the_questions_subject():
+    from qa.general import question_words
+
+    assert "样" not in question_words("某基金预计长债利率可能会怎样变动？")
+    assert question_words("效果怎么样？") == ["效果"]
+
+
+def test_a_month_written_in_chinese_numerals_matches_the_asked_month():
+    a = _ask("今年七月成为了有记录以来的什么？",
+             "最新数据显示，2023年7月见证了有记录以来最热的三周。",
+             "世界气象组织表示，今年七月是有记录以来最热的七月。")
+    assert not a.abstained and "最热的七月" in a.short_answer
+
+
+def test_refuses_a_what_question_whose_sentence_holds_nothing_that_answers_it():
+    a = _ask("和平会议发表了什么？", "沙特将在吉达召开和平会议，计划邀请30多国参加，却没有邀请俄罗斯。")
+    assert a.abstained  # shares the question's words, names nothing it published
+
+
+def test_an_elliptical_follow_up_without_a_question_word_still_quotes_its_sentence():
+    from qa.answer_types import classify
+
+    assert classify("次密接呢？").rule == "none"  # such a question is answered by its sentence, not refused
+
+
+def test_an_organisation_is_named_with_the_place_the_article_gives_it():
+    a = _ask("哪个机构的领导班子成员围绕调研主题进行了成果交流？",
+             "青岛市委党史研究院成立于1980年。会上，市委党史研究院领导班子成员围绕调研主题进行了成果交流。")
+    assert not a.abstained and "青岛市委党史研究院" in a.short_answer
+
+
+def test_a_who_is_the_role_question_takes_the_name_given_with_that_role():
+    a = _ask("谁是受助学生代表？",
+             "发放仪式上，基金会副理事长何建刚与受助学生代表签订助学协议。受助学生代表吉乐乐说，她会努力学习。")
+    assert not a.abstained and a.short_answer == "吉乐乐"
+
+
+def test_reports_that_agree_on_the_short_answer_lift_a_weakly_worded_one_over_the_refusal_line():
+    from qa.weights import WEIGHTS
+
+    said = "美军称，一架俄罗斯军机23日在叙利亚上空向美国无人机发射干扰弹。"
+    reports = (said + "五角大楼表示关切。", said + "这是本月第二次。", said + "俄方尚未回应。")  # three articles
+    alone = _ask("无人机在哪个国家的上空遭遇俄军战机？", reports[0])
+    agreed = _ask("无人机在哪个国家的上空遭遇俄军战机？", *reports)
+    assert alone.abstained and alone.evidence < WEIGHTS.refuse_below
+    assert not agreed.abstained and agreed.short_answer == "叙利亚"
+    assert agreed.evidence == round(alone.evidence + WEIGHTS.g_agree * WEIGHTS.agree_max, 3)
+
+
+def test_a_phrase_that_only_restates_the_question_is_no_answer():
+    a = _ask("双方应该开拓什么样的合作领域？", "双方应坚持互利共赢原则，不断开拓合作新领域。")
+    assert a.abstained or "合作新领域" != a.short_answer  # adds one character (新) to the question's words
+
+
+def test_what_a_negated_verb_governs_is_not_the_answer():
+    a = _ask("和平会议发表了什么？", "虽然此次和平会议没有发表联合声明，但各方的劝和努力正在发挥作用。")
+    assert a.abstained or "联合声明" not in (a.short_answer or "")
+    b = _ask("主火炬塔设计在哪里？", "主火炬塔没有设计在场内，而是设计在离场地将近200米外的湖边。")
+    assert not b.abstained and "湖边" in b.short_answer
+
+
+def test_a_place_is_not_lengthened_by_the_first_character_of_the_next_word():
+    from qa.general import full_name
+
+    p = _passages("基金会拟把捐赠股份用作支持香港市民的公益项目。")
+    assert full_name("香港", p, "place")[0] == "香港"
+    assert full_name("蔚山", _passages("韩国蔚山市发生暴雨。"), "place")[0] == "蔚山市"
+
+
+def test_a_which_noun_question_takes_the_name_the_noun_follows():
+    from qa.answer_types import classify
+    from qa.general import _headed_by
+    from qa.spans import Span
+
+    sentence = "我们先后提出共建“一带一路”倡议、全球发展倡议等。"
+    name = Span(8, 14, "“一带一路”", "definition")
+    assert sentence[name.start:name.end] == name.text
+    assert _headed_by(name, classify("演出体现了哪个倡议下的文化互鉴？"), sentence)
+    assert not _headed_by(name, classify("中方提出了哪些倡议？"), sentence)  # a list's items end in the noun
+
+
+def test_a_casualty_figure_for_another_outcome_is_not_the_answer():
+    a = _ask("体育馆坍塌事故中有多少人受伤？", "体育馆屋顶坍塌事故共造成11人死亡，另有4人受伤被送医救治。")
+    assert not a.abstained and a.short_answer == "4人"  # not the 11 who died
+    b = _ask("体育馆坍塌事故中有多少人受伤？", "体育馆屋顶坍塌事故共造成11人死亡，事故调查工作正在推进。")
+    assert b.abstained  # the article gives no figure for the injured

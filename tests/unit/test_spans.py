@@ -176,3 +176,49 @@ def test_span_whose_words_all_appear_in_the_question_is_an_echo():
 
 def test_a_number_the_question_does_not_hold_is_no_echo():
     assert span_not_in_question(Span(0, 3, "12人", "count"), "事故造成多少人受伤？")
+
+
+def test_a_percent_asked_in_points_is_answered_only_by_points():
+    asked = classify("出口降幅比上月收窄了多少个百分点？")
+    assert asked.kind == "percent" and asked.unit == "个百分点"
+    found = [s.text for s in find_asked("出口同比下降12.4%，降幅比上月收窄3.1个百分点。", asked)]
+    assert found == ["3.1个百分点"]
+
+
+def test_a_bare_number_glued_to_a_percent_or_a_time_unit_is_no_count():
+    found = texts("公司营收同比增长139.40%，未来10天仍有降雨，全市共有3000", "count")
+    assert found == ["139.40%", "3000"]  # the share whole, never its digits alone; no "10" of 10天
+
+
+def test_a_place_name_or_a_title_is_not_taken_for_a_person():
+    found = texts("当地时间15日，夏威夷毛伊岛，电力工人抢修电力设施。", "person")
+    assert "毛伊岛" not in found and "电力工人" in found
+    assert texts("会上，福建省侨联主席陈明海致词。", "person")[-1:] == ["陈明海"]
+    assert "主席" not in "".join(texts("会上，福建省侨联主席陈明海致词。", "person"))
+
+
+def test_a_count_of_places_or_a_relative_place_word_is_no_place():
+    assert texts("希望粤陕两省文旅业界加强合作，维护地区和平。", "place") == []
+    assert texts("他在陕西省西安市工作。", "place") == ["陕西省西安市"]
+
+
+def test_a_bare_how_much_is_answered_by_a_share_too():
+    assert "20%" in texts("纳入医保后，个人先自付20%，其余由医保基金支付。", "count")
+
+
+def test_a_which_year_question_is_answered_only_by_a_date_with_its_year():
+    asked = classify("产业园项目预计在哪一年试投产？")
+    assert asked.kind == "date" and asked.unit == "年"
+    found = [s.text for s in find_asked("公司26日发布消息称，产业园项目预计2026年上半年试投产。", asked)]
+    assert found == ["2026年上半年"]
+
+
+def test_a_where_question_is_answered_by_a_noun_with_a_locative_after_zai():
+    assert "舞台上" in texts("一个社团的成员们在舞台上边唱边跳。", "place")
+    assert "离场地将近200米外的湖边" in texts("主火炬塔设计在离场地将近200米外的湖边。", "place")
+    assert texts("他在会上表示，在此基础上继续推进。", "place") == []  # an occasion, a basis: no place
+    assert texts("她在当天场馆内摆摊。", "place") == ["场馆内"]
+
+
+def test_the_agency_of_a_dateline_is_no_organisation_in_the_story():
+    assert texts("财联社7月28日电，中介服务事项将纳入政务服务平台。", "org") == ["政务服务平台"]

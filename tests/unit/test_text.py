@@ -78,3 +78,11 @@ def test_parsing_a_question_loads_neither_chromadb_nor_the_model():
             "print(sorted(m for m in ('chromadb', 'torch', 'onnxruntime', 'sentence_transformers') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_month_in_chinese_numerals_is_a_reporting_period():
+    from zhtext.periods import periods
+
+    assert periods("今年七月是有记录以来最热的七月") == {(7, 7)}
+    assert periods("十一月份的销量") == {(11, 11)}
+    assert periods("七月八日举行") == set()  # a day, not a period
