@@ -14,7 +14,7 @@ from core.records import Answer, Citation, Passage
 from core.schema import published_date
 from qa.answer_types import AskedType, classify
 from qa.asked import asked_unit, date_ok, place_ok, residual_bigrams, specific, unit_ok
-from qa.general import Candidate, Idf, Similar, candidates, full_name
+from qa.general import FIGURE_KINDS, Candidate, Idf, Similar, candidates, full_name
 from qa.messages import say
 from qa.question import Question
 from qa.scoring import score
@@ -273,7 +273,7 @@ def general(q: Question, asked: AskedType, passages: list[Passage], idf: Idf | N
         f"；**{c.best.text}**[{cite.n}]" for c, cite in items)  # "**A**[1]；**B**[2]": each item cited
     text = (f"{lead}{name_mark}。" if short else "") + cites[0].quote + "[1]" + "".join(f"[{c.n}]" for c in also)
     text += "".join(cite.quote + f"[{cite.n}]" for _, cite in items)
-    differ = _differing(best, found, seen, len(cites)) if asked.kind in FIGURES and short else []
+    differ = _differing(best, found, seen, len(cites)) if asked.kind in FIGURE_KINDS and short else []
     for c, cite in differ:
         cites.append(cite)
         text += say("other_report", en, figure=c.best.text, quote=cite.quote, n=str(cite.n))
@@ -284,9 +284,6 @@ def general(q: Question, asked: AskedType, passages: list[Passage], idf: Idf | N
     if differ:
         text += say("differ", en)
     return Answer(q.raw, text, False, cites, short_answer=short, evidence=round(best.score, 3))
-
-
-FIGURES = frozenset(("count", "amount", "percent"))
 
 
 def _agreeing(best: Candidate, found: list[Candidate]) -> int:

@@ -7,7 +7,7 @@ import re
 from qa.asked import residual_bigrams, specific
 from qa.question import Question
 from qa.sentences import Sentence
-from qa.slots import _slot_context, slot_score, slots
+from qa.slots import slot_context, slot_score, slots
 from qa.weights import WEIGHTS as W
 from zhtext.normalise import canon
 from zhtext.periods import periods
@@ -26,7 +26,7 @@ def _contrast(q: Question, s: Sentence, found: list) -> None:
     pairs = residual_bigrams(q)
     if not pairs or len(found) < 2:
         return
-    held = [sum(b in _slot_context(s.text, slot)[1] for b in pairs) for slot in found]
+    held = [sum(b in slot_context(s.text, slot)[1] for b in pairs) for slot in found]
     most = max(held)
     for slot, n in zip(found, held, strict=True):
         slot.score -= W.slot_contrast * (most - n)

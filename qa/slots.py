@@ -52,7 +52,7 @@ def slots(text: str) -> list[Slot]:
     return sorted(slots, key=lambda x: x.start)
 
 
-def _slot_context(text: str, slot: Slot) -> tuple[int, str]:
+def slot_context(text: str, slot: Slot) -> tuple[int, str]:
     """(start of the left context, the words around the number): its own clause, plus the head of the
     list it stands in ("新增本地无症状感染者例,其中…宽城区17例" → 新增本地无症状感染者例)."""
     left_start = max((m.end() for m in _CLAUSE.finditer(text, 0, slot.start)), default=0)
@@ -70,7 +70,7 @@ def _slot_context(text: str, slot: Slot) -> tuple[int, str]:
 def slot_score(q: Question, s: Sentence, slot: Slot, specific: list[str]) -> float:
     """How well one number answers: the asked measure and words next to it, the asked place right
     before it, and no other place's name right before it (a breakdown for another district)."""
-    left_start, around = _slot_context(s.text, slot)
+    left_start, around = slot_context(s.text, slot)
     value = sum(W.slot_measure for m in q.measures if m in around) + sum(W.slot_specific for m in specific if m in around)
     value -= sum(W.slot_other_measure for m in SPECIFIC if m in around and m not in specific
                  and not any(m in o for o in specific))  # a figure for another measure
@@ -111,7 +111,7 @@ def counted_place(q: Question, s: Sentence, slot: Slot) -> tuple[Place, bool] | 
     not what 89例 counts.)"""
     if not q.places or slot.scrubbed:
         return None
-    left_start, _ = _slot_context(s.text, slot)
+    left_start, _ = slot_context(s.text, slot)
     before = [m.place for m in s.mentions if left_start <= m.start and m.end <= slot.start]
     named = bool(before)
     if not before and not any(m.end <= slot.start for m in s.mentions) and (main := s.passage.meta.get("main_city")):
