@@ -19,6 +19,7 @@ from datetime import date
 from core.records import Passage
 from core.schema import anchor_date
 from qa.answer_types import QUESTION_WORD, AskedType
+from qa.attributes import asked_attribute, states
 from qa.frame import fill, frame_of
 from qa.sentences import Sentence, sentences_of
 from qa.spans import Span, find_asked, span_not_in_question
@@ -78,6 +79,7 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
     rarest = max(qwords, key=lambda w: weights[w]) if qwords else None
     asked_periods = periods(question)
     gap = frame_of(question)
+    attribute = asked_attribute(question)
     pending: list[tuple[float, Candidate, list[Sentence], object]] = []
     chunks = {(p.doc_id, p.meta.get("idx")): p for p in passages}
     for rank, p in enumerate(passages[:top]):
@@ -106,6 +108,8 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
                 c.score += W.g_period if said & asked_periods else -W.g_other_period
             if rarest and rarest not in text and rarest not in lead and rarest not in title:
                 c.score -= W.g_rare_missing  # the question's rarest word, its subject, is not spoken of here
+            if attribute is not None and not states(attribute, text):
+                c.score -= W.g_attr_missing  # "会面的目的是什么": a sentence that states no purpose answers something else
             most = c.score + W.g_span + (W.g_frame_span if filled is not None else 0.0)  # what its spans could add
             pending.append((most, c, list(sentences_before), (filled, pairs, anchor)))
             sentences_before.append(s)

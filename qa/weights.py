@@ -69,6 +69,8 @@ class Weights:
     g_period: float = 1.0  # the sentence names the reporting period the question asks about (上半年, 1—6月)
     g_other_period: float = 2.0  # subtracted: it names only other periods (6月份 for 上半年)
     g_rare_missing: float = 1.5  # subtracted: the question's rarest word is in neither the sentence, its lead nor the title
+    g_attr_missing: float = 3.0  # subtracted: the question asks for an attribute (目的, 原因, 条件…, qa.attributes) and the
+    # sentence states it neither by its noun nor by a cue (为了, 由于, 只要…)
     echo_pairs: float = 0.6  # a sentence with this share of the question's pairs and no span is an echo
     g_echo: float = 1.0  # subtracted from an echo
     g_frame: float = 2.0  # × how much of the question's words beside its question word sit beside a gap here (qa.frame)

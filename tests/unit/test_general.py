@@ -356,3 +356,19 @@ def test_a_casualty_figure_for_another_outcome_is_not_the_answer():
     assert not a.abstained and a.short_answer == "4人"  # not the 11 who died
     b = _ask("体育馆坍塌事故中有多少人受伤？", "体育馆屋顶坍塌事故共造成11人死亡，事故调查工作正在推进。")
     assert b.abstained  # the article gives no figure for the injured
+
+
+
+def test_an_attribute_question_is_not_answered_by_a_sentence_that_states_another_thing():
+    # the first sentence shares the question's words and holds a quoted name, but states no condition
+    a = _ask("歌手的账户被恢复的条件是什么？",
+             "已经改名为X的推特已经恢复了说唱歌手“侃爷”的账户。"
+             "据一位内部人士表示，在得到侃爷保证不会使用该平台分享有害语言后，X恢复了他的账户。")
+    assert a.abstained or "保证不会使用该平台" in a.citations[0].quote
+    assert a.short_answer != "“侃爷”"
+
+
+def test_a_purpose_question_is_refused_when_no_sentence_states_a_purpose():
+    a = _ask("两国领导人会面的目的是什么？",
+             "两国领导人27日在白宫会面，路透社称，中国是双方会面的“首要议题”。会面时双方讨论了经济问题，会面持续了两个小时。")
+    assert a.abstained
