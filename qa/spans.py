@@ -17,7 +17,7 @@ from datetime import date
 from zhtext.dates import find_dates
 from zhtext.places import find_places
 from zhtext.pos import pos_tokens
-from zhtext.vocabulary import COUNTERS, CURRENCIES, MULTIPLIERS, PLACE_ABBREVIATIONS, longest_first
+from zhtext.vocabulary import COUNTERS, CURRENCIES, MULTIPLIERS, PLACE_ABBREVIATIONS, UNIT_GROUPS, longest_first
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,13 @@ def _currency(unit: str) -> str:
 def _unit_fits(asked: str, found: str) -> bool:
     """"多少人" is answered by 34人, 3万人, 300万人次; "多少个基点" by 25个(基点); "多少公里" by 4000公里."""
     found = _currency(found) if found not in COUNTERS else found
+    if any(asked in g and found in g for g in _SPELLINGS):  # "多少度" by 21.6℃
+        return True
     return found.startswith(asked) or asked.startswith(found)  # not 一次 for 多少人次: 次 is only its tail
+
+
+# One unit under two spellings (度/℃, 公里/千米, 天/日), not a family of counters: 人 and 人次 count different things.
+_SPELLINGS = tuple(g for g in UNIT_GROUPS if len(g) == 2)
 
 
 def _is_ordinal(sentence: str, num_start: int) -> bool:
@@ -123,7 +129,7 @@ _CN_MONTH = r"(?:十[一二]?|[一二三四五六七八九])"
 _MONTH_EXTRA = r"(?:份|初|底|末|中旬|上旬|下旬|中)?"
 _DATE_EXTRA = re.compile(
     rf"(?:(?:19|20)\d{{2}}|[〇零一二三四五六七八九]{{4}}|今|去|明|前)\s*年"
-    rf"(?:(?:上|下)半年|第?[一二三四1-4]季度|[初底末中]|(?:\d{{1,2}}|{_CN_MONTH})(?:{_TO}(?:\d{{1,2}}|{_CN_MONTH}))?月{_MONTH_EXTRA})?"
+    rf"(?:(?:上|下)半年|第?[一二三四1-4]季度|年?[初底末中]|(?:\d{{1,2}}|{_CN_MONTH})(?:{_TO}(?:\d{{1,2}}|{_CN_MONTH}))?月{_MONTH_EXTRA})?"
     rf"|(?<![\d年])(?:\d{{1,2}}|{_CN_MONTH})(?:{_TO}(?:\d{{1,2}}|{_CN_MONTH}))?月{_MONTH_EXTRA}(?![\d一二三四五六七八九十日号])"
     rf"|(?:上|下)半年|第[一二三四1-4]季度")
 _CLOCK = re.compile(

@@ -222,3 +222,14 @@ def test_a_where_question_is_answered_by_a_noun_with_a_locative_after_zai():
 
 def test_the_agency_of_a_dateline_is_no_organisation_in_the_story():
     assert texts("财联社7月28日电，中介服务事项将纳入政务服务平台。", "org") == ["政务服务平台"]
+
+
+def test_a_count_asked_in_one_spelling_of_a_unit_is_answered_in_the_other():
+    spans = find_spans("7月甘肃省平均气温21.6℃，较常年同期偏高0.8℃；", "count", "度")
+    assert [s.text for s in spans] == ["21.6℃", "0.8℃"]
+    assert not find_spans("共有34人参加", "count", "度")
+
+
+def test_a_date_at_the_end_of_a_year_keeps_its_end():
+    spans = find_spans("全年建设计划稳步推进，预计2024年年底建成通车。", "date", anchor=date(2023, 7, 15))
+    assert [s.text for s in spans] == ["2024年年底"]
