@@ -24,6 +24,7 @@ from qa.frame import fill, frame_of
 from qa.sentences import Sentence, sentences_of
 from qa.spans import Span, find_asked, span_not_in_question
 from qa.weights import WEIGHTS as W
+from zhtext.dates import find_dates
 from zhtext.normalise import canon
 from zhtext.periods import periods
 from zhtext.places import find_places
@@ -53,6 +54,7 @@ class Candidate:
     best: Span | None = None
     quote_from: Sentence | None = None  # the earlier sentence that names the speaker, when the span is there
     frame: float = 0.0  # how well it fills the question's gap (qa.frame)
+    other_period: bool = False  # it names reporting periods, none of them the asked one
     order: int = 0  # reading order: breaks ties between equal scores
 
 
@@ -106,6 +108,7 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
             said = periods(s.text) if asked_periods else set()
             if said:  # "上半年…下降16.8%" answers the first half, "6月份…下降8.3%" does not
                 c.score += W.g_period if said & asked_periods else -W.g_other_period
+                c.other_period = not said & asked_periods
             if rarest and rarest not in text and rarest not in lead and rarest not in title:
                 c.score -= W.g_rare_missing  # the question's rarest word, its subject, is not spoken of here
             if attribute is not None and not states(attribute, text):
@@ -157,6 +160,10 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
     if asked.kind == "person":  # "习近平主席": the name, not the title alone
         c.spans = [sp for sp in c.spans if not _TITLE_ONLY.fullmatch(sp.text)]
     c.spans = [sp for sp in c.spans if not _NEGATED.search(s.text, max(0, sp.start - 8), sp.start)]
+    if asked.kind in FIGURE_KINDS and c.other_period:
+        c.spans = []  # "8月份平均气温是多少": July's 21.6℃ is another figure, not a weaker answer
+    if asked.kind == "date" and anchor is not None and _FUTURE.search(question):
+        c.spans = [sp for sp in c.spans if not _past(sp.text, anchor)]
     if asked.kind in FIGURE_KINDS and (outcome := _outcome(question)) is not None:
         c.spans = [sp for sp in c.spans if _outcome_fits(s.text, sp, outcome)]
     if filled is not None:
@@ -195,6 +202,21 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
 # "此次会议没有发表联合声明", "没有设计在场内": what a negated verb governs is what did not happen, never the
 # answer to what did ("发表了什么", "设计在哪里"). A negation and up to four characters of verb right before a span.
 _NEGATED = re.compile(r"(?:没有|并未|从未|未曾|尚未|未(?!来|成年|知)|没(?!收)|并非|不是)[\u4e00-\u9fff]{0,4}$")
+
+
+# "预计什么时候建成通车" asks for a date still to come when the article was written: "自2021年3月3日开工建设" in
+# a 2023 report is when it began, not the answer; nor is the day of the report itself.
+_FUTURE = re.compile(r"预计|计划|拟|有望|将|何时能|什么时候能|能否")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def _past(text: str, anchor: date) -> bool:
+    """The date span is the article's day or before it: a year before the article's, or a day that resolves
+    on or before it ("15日发布消息称" in a report of the 15th)."""
+    if (m := _YEAR.search(text)) and int(m.group(1)) < anchor.year:
+        return True
+    days = [d for d in find_dates(text, anchor) if d.year is not None]
+    return bool(days) and all(date(d.year, d.month, d.day) <= anchor for d in days)
 
 
 # Outcomes a casualty figure counts, which exclude each other: "多少人受伤" is not answered by "11人死亡".

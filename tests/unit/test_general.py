@@ -372,3 +372,20 @@ def test_a_purpose_question_is_refused_when_no_sentence_states_a_purpose():
     a = _ask("两国领导人会面的目的是什么？",
              "两国领导人27日在白宫会面，路透社称，中国是双方会面的“首要议题”。会面时双方讨论了经济问题，会面持续了两个小时。")
     assert a.abstained
+
+
+def test_a_when_will_question_is_not_answered_by_a_date_already_past():
+    a = _ask("跨海通道预计什么时候建成通车？",
+             "广东省交通集团21日发布消息称，跨海通道象山隧道双线贯通。"
+             "此次贯通的跨海通道象山隧道自2021年3月3日开工建设，是跨海通道的关键一环。"
+             "全年建设计划稳步推进，预计2024年年底建成通车。")
+    assert not a.abstained and a.short_answer == "2024年年底"
+
+
+def test_a_figure_for_another_month_does_not_answer_the_asked_month():
+    a = _ask("8月份甘肃省平均气温是多少？",
+             "据兰州区域气候中心统计显示，7月甘肃省平均气温21.6℃，较常年同期偏高0.8℃。")
+    assert a.abstained
+    b = _ask("7月份甘肃省平均气温是多少？",
+             "据兰州区域气候中心统计显示，7月甘肃省平均气温21.6℃，较常年同期偏高0.8℃。")
+    assert not b.abstained and b.short_answer == "21.6℃"

@@ -86,3 +86,9 @@ def test_a_month_in_chinese_numerals_is_a_reporting_period():
     assert periods("今年七月是有记录以来最热的七月") == {(7, 7)}
     assert periods("十一月份的销量") == {(11, 11)}
     assert periods("七月八日举行") == set()  # a day, not a period
+
+
+def test_an_annual_average_is_a_period_of_the_whole_year():
+    from zhtext.periods import periods
+    assert periods("年平均气温0℃至15℃") == {(1, 12)}
+    assert periods("年均增长5.2%") == {(1, 12)}
