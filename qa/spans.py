@@ -17,7 +17,14 @@ from datetime import date
 from zhtext.dates import find_dates
 from zhtext.places import find_places
 from zhtext.pos import pos_tokens
-from zhtext.vocabulary import COUNTERS, CURRENCIES, MULTIPLIERS, PLACE_ABBREVIATIONS, UNIT_GROUPS, longest_first
+from zhtext.vocabulary import (
+    COUNTERS,
+    CURRENCIES,
+    MULTIPLIERS,
+    PLACE_ABBREVIATIONS,
+    UNIT_GROUPS,
+    longest_first,
+)
 
 
 @dataclass(frozen=True)
