@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from qa.answer_types import classify
 from qa.question import AskedDate, Question
 from qa.sentences import Sentence
 from zhtext.dates import find_dates
@@ -32,8 +33,15 @@ def asked_unit(q: Question) -> str | None:
     """The unit a count question asks in ("多少例" → 例, "多少钱" → 元); None for a bare 多少."""
     m = _ASKED_UNIT.search(q.text)
     if not m:
-        return None
+        return _money_asked(q.text)
     return "元" if m.group(1) == "钱" else m.group(1)
+
+
+@lru_cache(maxsize=256)
+def _money_asked(text: str) -> str | None:
+    """元 for a money word asked with 多少 and no unit ("苏州上半年地区生产总值是多少"): a sum answers it, not the
+    growth rate (4.7%) in the same sentence. Memoised: every number of every candidate sentence asks."""
+    return "元" if classify(text).rule == "amount_money_word" else None
 
 
 def unit_ok(asked: str, unit: str) -> bool:

@@ -15,6 +15,8 @@ from zhtext.vocabulary import PERSON_TITLES, alternation
 
 _PERSON = re.compile(f"({alternation(PERSON_TITLES)})")
 _LIST_SEP = re.compile(r"[、，,]")
+# "最大的一次地震几级", "最高气温多少度": the number the article calls the greatest is the answer among several
+_SUPERLATIVE = re.compile(r"最(?:大|高|多|低|少|长|短|强|快|重|深|远)")
 _TIME = re.compile(r"\d{1,2}\s*[时点:：]\s*\d{0,2}|\d{4}年(?:年底|底|初|上半年|下半年|内)?|\d{1,2}月(?:底|初|中旬|下旬|上旬)")
 
 
@@ -44,6 +46,9 @@ def score(q: Question, s: Sentence, rank: int) -> float:
         for slot in found:
             slot.score = slot_score(q, s, slot, asked)
         _contrast(q, s, found)
+        for slot in found:
+            if (said := _SUPERLATIVE.findall(q.text)) and any(w in slot_context(s.text, slot)[1] for w in said):
+                slot.score += W.slot_superlative  # "最大的一次地震几级": "其中最大4.0级", not the first 3.4级 listed
         if found:
             s.slot = max(found, key=lambda x: x.score)
             value += W.has_number + s.slot.score

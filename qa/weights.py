@@ -41,6 +41,7 @@ class Weights:
     slot_residual_pair: float = 1.2  # each character pair of the question in its clause (at most slot_residual_pairs_max)
     slot_residual_pairs_max: int = 3
     slot_contrast: float = 3.0  # subtracted per question pair a number's clause lacks that another clause of its sentence has: more than place_before, since the place may be the whole sentence's subject
+    slot_superlative: float = 2.0  # the question asks the greatest/least (最大, 最高…) and the number's clause says so
     unit_fits: float = 1.5  # the question asks in a unit and the number carries it (or a synonym)
     unit_differs: float = 2.0  # subtracted: it carries another unit
     slot_missing_measure: float = 1.0  # subtracted: each asked specific measure missing from its clause

@@ -389,3 +389,19 @@ def test_a_figure_for_another_month_does_not_answer_the_asked_month():
     b = _ask("7月份甘肃省平均气温是多少？",
              "据兰州区域气候中心统计显示，7月甘肃省平均气温21.6℃，较常年同期偏高0.8℃。")
     assert not b.abstained and b.short_answer == "21.6℃"
+
+
+def test_a_money_word_asked_with_duoshao_is_answered_by_the_sum_not_the_growth_rate():
+    a = _ask("苏州上半年地区生产总值是多少？",
+             "据苏州市统计局解读文章称，苏州市上半年全市地区生产总值同比增长4.7%，比一季度提高2.8个百分点。"
+             "根据江苏省统计局统一核算，苏州市上半年全市实现地区生产总值11458.4亿元，按可比价格计算，同比增长4.7%。")
+    assert not a.abstained and "11458.4亿元" in a.answer.split("。")[0]
+
+
+def test_a_question_for_the_greatest_takes_the_number_the_article_calls_greatest():
+    q = parse("8月18日内江最大的一次地震几级？")
+    body = ("中新社成都8月18日电 四川省内江市18日上午在两小时内连发多次地震，其中最大4.0级。"
+            "据中国地震台网正式测定，18日9时30分在四川省内江市资中县发生3.4级地震，震源深度10千米；"
+            "18日9时52分在四川省内江市资中县发生3.4级地震，震源深度10千米。")
+    a = compose(q, constrained_order(q, _passages(body, published=date(2023, 8, 18))))
+    assert not a.abstained and "最大4.0级" in a.citations[0].quote
