@@ -130,6 +130,33 @@ def test_a_statement_in_the_next_chunk_is_given_to_the_speaker_named_at_the_end_
     assert any("停止限制企业" in c.quote for c in a.citations) and any("王建国" in c.quote for c in a.citations)
 
 
+class _Store:
+    """The store's ``chunks_by_id`` over prepared chunks: what retrieval fetches as context."""
+
+    def __init__(self, chunks: list[Passage]):
+        self.chunks = {p.chunk_id: p for p in chunks}
+
+    def chunks_by_id(self, ids):
+        return [(cid, self.chunks[cid].text, self.chunks[cid].meta) for cid in ids if cid in self.chunks]
+
+
+def test_the_chunk_before_that_retrieval_fetches_as_context_is_read_for_the_speaker():
+    """As ``retrieve`` hands it over: the statement's chunk ranked, the chunk before it fetched from the store
+    after ranking. That context must fit the question as the ranked chunks do, or the answerer never reads it."""
+    from qa.retrieve import previous_chunks
+
+    filler = "会议回顾了过去一年的工作，肯定了各方取得的进展，并就下一阶段的重点任务交换了意见。" * 5
+    body = (filler + "论坛期间，驻外大使王建国发表演讲。王建国强调，双方应当相向而行。"
+            + "希望对方认真对待这些关切，把共识落到实处，为两国合作创造更好的条件和更稳定的预期。"
+            + "一是取消加征的关税，用行动改善贸易环境，停止限制企业的正常投资。二是扩大人员往来，恢复更多直航航班。")
+    chunks = _passages(body)
+    assert len(chunks) >= 2 and "王建国" not in chunks[-1].text
+    q = parse("谁要求停止限制企业的正常投资？")
+    ranked = constrained_order(q, chunks[-1:])
+    a = compose(q, ranked + previous_chunks(_Store(chunks), ranked, q))
+    assert not a.abstained and a.short_answer and "王建国" in a.short_answer
+
+
 def test_a_sentence_sharing_nothing_with_the_question_is_not_a_candidate():
     from qa.answer_types import classify
     from qa.general import candidates
