@@ -175,17 +175,21 @@ def retrieve(engine, q: Question, k: int = 20, timings: dict | None = None,
 
 def previous_chunks(store, passages: list[Passage], q: Question | None = None,
                     top: int = WEIGHTS.g_top) -> list[Passage]:
-    """The chunk before each of the ``top`` leading passages, when retrieval did not find it: context only,
-    unranked (score 0), for the answerer to read back to a speaker named at the end of it ("谢锋强调，…").
+    """The chunks before each of the ``top`` leading passages (up to ``speaker_chunks_back``, back to the
+    article's lead), when retrieval did not find them: context only, unranked (score 0), for the answerer to
+    read back to a statement's speaker ("大使谢锋…发表演讲。谢锋强调，…" chunks before "一是…").
     With ``q``, each carries its own date and place match, as ranked passages do: the answerer reads only the
     passages that fit the question, and a context chunk left unmarked was never read."""
     have = {p.chunk_id for p in passages}
     wanted = []
     for p in passages[:top]:
         idx = p.meta.get("idx")
-        if isinstance(idx, int) and idx > 0 and (cid := f"{p.doc_id}:{idx - 1}") not in have:
-            wanted.append(cid)
-            have.add(cid)
+        if not isinstance(idx, int):
+            continue
+        for back in range(idx - 1, max(-1, idx - 1 - WEIGHTS.speaker_chunks_back), -1):
+            if (cid := f"{p.doc_id}:{back}") not in have:
+                wanted.append(cid)
+                have.add(cid)
     if not wanted:
         return []
     out = [Passage(cid, meta["doc_id"], doc, meta) for cid, doc, meta in store.chunks_by_id(wanted)]

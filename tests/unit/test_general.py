@@ -157,6 +157,57 @@ def test_the_chunk_before_that_retrieval_fetches_as_context_is_read_for_the_spea
     assert not a.abstained and a.short_answer and "王建国" in a.short_answer
 
 
+_FILLER = "会议回顾了过去一年的工作，肯定了各方取得的进展，并就下一阶段的重点任务交换了意见。"
+_POINTS = ("一是取消加征的关税，用行动改善贸易环境。二是扩大人员往来，恢复更多直航航班。三是加强地方合作，"
+           "为企业牵线搭桥。四是深化人文交流，支持更多学生互访。五是要求对方停止限制企业的正常投资，让合作回到正轨。")
+
+
+def _retrieved(q, chunks: list[Passage]) -> list[Passage]:
+    """As ``retrieve`` hands them over: only the last chunk ranked, the ones before it fetched as context."""
+    from qa.retrieve import previous_chunks
+
+    ranked = constrained_order(q, chunks[-1:])
+    return ranked + previous_chunks(_Store(chunks), ranked, q)
+
+
+def test_a_statement_chunks_after_the_lead_is_given_to_the_speaker_the_lead_names():
+    """The lead names the speaker ("大使王建国…发表演讲。王建国表示，…"), the speech runs on for chunks, and a
+    name merely mentioned on the way ("落实李总统…") is no speaker."""
+    body = ("7月19日，驻外大使王建国出席论坛并发表演讲。王建国表示，双方关系面临严重困难。" + _FILLER * 7
+            + "对方应以行动落实李总统不寻求对抗的表态。" + _FILLER * 7 + _POINTS)
+    chunks = _passages(body)
+    assert len(chunks) >= 3 and "王建国" not in chunks[-1].text and "王建国" not in chunks[-2].text
+    q = parse("谁要求停止限制企业的正常投资？")
+    a = compose(q, _retrieved(q, chunks))
+    assert not a.abstained and a.short_answer and "王建国" in a.short_answer
+    assert any("停止限制企业" in c.quote for c in a.citations)
+    assert any("王建国" in c.quote for c in a.citations)  # the sentence that names him is cited too
+
+
+def test_a_statement_after_another_speaker_is_quoted_is_that_speakers_not_the_leads():
+    body = ("7月19日，驻外大使王建国出席论坛并发表演讲。王建国表示，双方关系面临严重困难。" + _FILLER * 7
+            + "商会会长李明在会上指出，企业界期待更稳定的环境。" + _FILLER * 7 + _POINTS)
+    chunks = _passages(body)
+    assert len(chunks) >= 3 and "李明" not in chunks[-1].text
+    q = parse("谁要求停止限制企业的正常投资？")
+    a = compose(q, _retrieved(q, chunks))
+    assert not a.abstained and a.short_answer and "李明" in a.short_answer and "王建国" not in a.short_answer
+
+
+def test_a_speaker_behind_a_chunk_that_was_not_read_is_not_taken():
+    """Reading back stops at a chunk it does not hold: what that chunk says could change the speaker."""
+    from qa.general import _before
+
+    body = "7月19日，驻外大使王建国出席论坛并发表演讲。王建国表示，双方关系面临严重困难。" + _FILLER * 20 + _POINTS
+    chunks = _passages(body)
+    assert len(chunks) >= 3
+    held = {(p.doc_id, p.meta["idx"]): p for p in chunks[:1] + chunks[-1:]}  # the middle chunk missing
+    assert _before(chunks[-1], held) == []
+    whole = {(p.doc_id, p.meta["idx"]): p for p in chunks}
+    assert [s.text for s in _before(chunks[-1], whole)][:2] == ["7月19日，驻外大使王建国出席论坛并发表演讲。",
+                                                                "王建国表示，双方关系面临严重困难。"]
+
+
 def test_a_sentence_sharing_nothing_with_the_question_is_not_a_candidate():
     from qa.answer_types import classify
     from qa.general import candidates
