@@ -367,15 +367,35 @@ def full_name(name: str, passages: list[Passage], kind: str = "person") -> tuple
                     best = (lead[at:] + name, p, start - (len(lead) - at))
                 continue
             given = _GIVEN_NAME.search(p.text, max(0, start - 16), start)  # "约翰·巴" before "拉索"
-            if given and given.end() == start:
-                start = given.start()
-            clause = max((c.end() for c in _CLAUSE_START.finditer(p.text, max(0, start - 16), start)),
-                         default=max(0, start - 16))
+            if given and given.end() == start:  # the given name is the last word before the dot, not the
+                head = given.group()[: given.group().index("·")]  # title before it ("会议主席约翰")
+                start = given.start() + pos_tokens(head)[-1][2]
+            clause = _title_start(p.text, start)
             if start > clause and _TITLE_BEFORE.search(p.text[clause: start]):
                 start = clause
             if p.text[start: end] != name and end - start > len(best[0]):
                 best = (p.text[start: end], p, start)
     return best
+
+
+_TITLE_CHARS = 16  # the longest title phrase taken before a name ("中央广播电视总台总编室副主任")
+_NOT_IN_TITLE = ("p", "c", "u", "d", "r", "x")  # jieba flags: 就, 和, 的, 也, 其, punctuation
+
+
+def _title_start(text: str, start: int) -> int:
+    """Where the title phrase right before a name (at ``start``) begins: after the clause's start, on a whole
+    word ("参议院共和党会议主席", never "和党会议主席" cut from it), after the last word that cannot be inside a
+    title (a preposition, adverb, particle…: "外交部发言人就美国总统" → "美国总统", "特斯拉的首席执行官" → "首席执行官")."""
+    lo = max(0, start - _TITLE_CHARS)
+    clause = max((c.end() for c in _CLAUSE_START.finditer(text, lo, start)), default=None)
+    base = clause if clause is not None else max(0, start - 2 * _TITLE_CHARS)  # read the first word whole
+    at = clause if clause is not None else start
+    for word, flag, offset in pos_tokens(text[base: start]):
+        if base + offset >= lo and base + offset < at and clause is None:
+            at = base + offset  # the first word that starts within reach
+        if flag.startswith(_NOT_IN_TITLE):
+            at = max(at, base + offset + len(word))
+    return at
 
 
 _PLACE_SUFFIX = re.compile(r"[市省县区州镇乡村](?![民场值面域别间块])")  # 香港|市民 is no 香港市

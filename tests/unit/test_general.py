@@ -284,6 +284,21 @@ def test_a_transliterated_name_is_given_whole_with_its_given_name():
     assert any("约翰·巴拉索" in c.quote for c in a.citations)  # the fuller form is quoted too
 
 
+def test_a_title_given_with_a_name_starts_on_a_whole_word_and_after_any_preposition_or_particle():
+    """The title before a name is a phrase of whole words: never cut inside one ("和党…" of 共和党), nor run
+    back across a preposition or particle into what the clause is about ("发言人就美国总统拜登")."""
+    from qa.general import full_name
+
+    def named(name: str, text: str) -> str:
+        return full_name(name, _passages(text))[0]
+
+    assert named("拉索", "据报道，美国参议院共和党会议主席约翰·巴拉索是一名医生。") == "美国参议院共和党会议主席约翰·巴拉索"
+    assert named("马斯克", "推特所有者、特斯拉的首席执行官埃隆·马斯克宣布了这一决定。").endswith("埃隆·马斯克")
+    assert not named("马斯克", "推特所有者、特斯拉的首席执行官埃隆·马斯克宣布了这一决定。").startswith("的")
+    assert named("拜登", "外交部发言人就美国总统拜登签署行政令答记者问。") == "美国总统拜登"
+    assert named("谢锋", "7月19日，中国驻美国大使谢锋出席论坛。") == "中国驻美国大使谢锋"
+
+
 def test_a_place_is_given_with_the_administrative_suffix_the_articles_use():
     a = _ask("可疑包裹是在哪个城市的福利设施收到的？",
              "蔚山一家残疾人福利设施20日收到可疑包裹，3名员工出现头晕症状。",
