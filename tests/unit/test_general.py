@@ -194,6 +194,13 @@ def test_a_statement_after_another_speaker_is_quoted_is_that_speakers_not_the_le
     assert not a.abstained and a.short_answer and "李明" in a.short_answer and "王建国" not in a.short_answer
 
 
+def test_within_reach_the_speaker_with_a_speech_verb_wins_over_a_name_the_speech_mentions():
+    a = _ask("谁要求恢复更多直航航班？",
+             "王建国表示，双方关系面临严重困难。对方应以行动落实李明总统不寻求对抗的表态。"
+             "二是扩大交流往来，要求恢复更多直航航班。")
+    assert not a.abstained and a.short_answer and "王建国" in a.short_answer and "李明" not in a.short_answer
+
+
 def test_a_speaker_behind_a_chunk_that_was_not_read_is_not_taken():
     """Reading back stops at a chunk it does not hold: what that chunk says could change the speaker."""
     from qa.general import _before
