@@ -192,7 +192,9 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
         c.score += W.g_span * _closeness(s.text, c.best, c.matched) + (W.g_head if headed else 0.0)
     elif asked.kind in SPEAKERS and (said := _speaker(question, asked, before, anchor)):
         c.best, c.quote_from, back = said  # "谢锋表示，…。……要求停止制裁…": the speaker is named before
-        c.score += W.g_span * 0.5 - W.g_speaker_back * back
+        c.score += W.g_span * 0.5 - W.g_speaker_back * min(back, W.speaker_reach)
+        if back > W.speaker_reach:  # named further back, with a speech verb: by the chunks crossed
+            c.score -= W.g_speaker_far * (_idx(s.passage) - _idx(c.quote_from.passage))
     elif asked.kind in TYPED:
         c.score -= W.g_no_span
     if pairs >= W.echo_pairs and not c.spans:
@@ -294,25 +296,58 @@ def _window(c: Candidate) -> str:
 
 
 def _before(p: Passage, chunks: dict[tuple, Passage]) -> list[Sentence]:
-    """The sentences of the article's previous chunk that end before this one starts, when retrieval found
-    that chunk too: a speaker named at the end of one chunk ("谢锋强调，…") speaks on in the next."""
+    """The article's sentences before this chunk, in order, from the earlier chunks retrieval found or fetched
+    as context (``qa.retrieve.previous_chunks``): a speaker named at the start of a speech ("谢锋表示，…")
+    speaks on through the chunks after. Only as far back as the chunks run unbroken: a chunk missing between
+    could name another speaker."""
     idx = p.meta.get("idx")
-    prev = chunks.get((p.doc_id, idx - 1)) if isinstance(idx, int) else None
-    if prev is None:
+    if not isinstance(idx, int):
         return []
     start = int(p.meta.get("start", 0))
-    return [s for s in sentences_of(prev) if s.end <= start]
+    out: list[Sentence] = []
+    for i in range(max(0, idx - W.speaker_chunks_back), idx):
+        prev = chunks.get((p.doc_id, i))
+        if prev is None:
+            out = []  # a gap: what lies before it is not this statement's nearest speaker
+            continue
+        for s in sentences_of(prev):  # chunks overlap: a sentence the chunk before already gave is skipped
+            if s.end <= start and (not out or s.start >= out[-1].end):
+                out.append(s)
+    return out
+
+
+# A speech verb after the speaker's name, in the same clause: "谢锋表示", "王毅在会见时强调", "大使谢锋应邀出席
+# 论坛并发表演讲". Not 说明/说服/小说, 称为/称号/名称.
+_SPEECH = re.compile(r"[^，,。；;：:！!？?]{0,16}?(?:表示|指出|强调|呼吁|认为|介绍|坦言|透露|回应|警告|敦促|重申|"
+                     r"提出|要求|谈到|提到|补充|宣布|答记者问|说(?![明服法])|(?<![名简号职尊])称(?![为号作赞])|"
+                     r"发表[^，,。；;]{0,8}?(?:演讲|讲话|致辞|讲演|谈话|声明)|致辞|讲话)")
 
 
 def _speaker(question: str, asked: AskedType, before: list[Sentence],
              anchor: date | None) -> tuple[Span, Sentence, int] | None:
-    """The nearest person (or body) named in the sentences before, within ``W.speaker_reach``: in news a
-    statement's later sentences drop the speaker's name. Returns (span, its sentence, sentences back)."""
-    for back, s in enumerate(reversed(before[max(0, len(before) - W.speaker_reach):]), 1):
+    """Who speaks a statement whose sentence names nobody: in news a statement's later sentences drop the
+    speaker's name. The nearest named with a speech verb ("谢锋表示", "李明指出") within ``W.speaker_reach``
+    sentences back; else the nearest there named by name ("谢锋来到现场。他说，…"), not a role merely
+    mentioned in the speech ("支持更多学生互访"); else, further back through the article, the nearest named
+    with a speech verb, so that a name mentioned on the way ("落实拜登总统…表态") is not taken for the
+    speaker. Returns (span, its sentence, sentences back)."""
+    named: tuple[Span, Sentence, int] | None = None
+    for back, s in enumerate(reversed(before), 1):
+        if back > W.speaker_reach and named is not None:
+            return named
         spans = [sp for sp in find_asked(s.text, asked, anchor) if span_not_in_question(sp, question)]
-        if spans:
-            return spans[0], s, back
-    return None
+        speaking = [sp for sp in spans if _SPEECH.match(s.text, sp.end)]
+        if speaking:
+            return speaking[0], s, back
+        if named is None and back <= W.speaker_reach:
+            by_name = [sp for sp in spans if asked.kind != "person" or _named(sp)]
+            named = (by_name[0], s, back) if by_name else None
+    return named
+
+
+def _idx(p: Passage) -> int:
+    idx = p.meta.get("idx")
+    return idx if isinstance(idx, int) else 0
 
 
 def _named(span: Span) -> int:
@@ -358,15 +393,35 @@ def full_name(name: str, passages: list[Passage], kind: str = "person") -> tuple
                     best = (lead[at:] + name, p, start - (len(lead) - at))
                 continue
             given = _GIVEN_NAME.search(p.text, max(0, start - 16), start)  # "约翰·巴" before "拉索"
-            if given and given.end() == start:
-                start = given.start()
-            clause = max((c.end() for c in _CLAUSE_START.finditer(p.text, max(0, start - 16), start)),
-                         default=max(0, start - 16))
+            if given and given.end() == start:  # the given name is the last word before the dot, not the
+                head = given.group()[: given.group().index("·")]  # title before it ("会议主席约翰")
+                start = given.start() + pos_tokens(head)[-1][2]
+            clause = _title_start(p.text, start)
             if start > clause and _TITLE_BEFORE.search(p.text[clause: start]):
                 start = clause
             if p.text[start: end] != name and end - start > len(best[0]):
                 best = (p.text[start: end], p, start)
     return best
+
+
+_TITLE_CHARS = 16  # the longest title phrase taken before a name ("中央广播电视总台总编室副主任")
+_NOT_IN_TITLE = ("p", "c", "u", "d", "r", "x")  # jieba flags: 就, 和, 的, 也, 其, punctuation
+
+
+def _title_start(text: str, start: int) -> int:
+    """Where the title phrase right before a name (at ``start``) begins: after the clause's start, on a whole
+    word ("参议院共和党会议主席", never "和党会议主席" cut from it), after the last word that cannot be inside a
+    title (a preposition, adverb, particle…: "外交部发言人就美国总统" → "美国总统", "特斯拉的首席执行官" → "首席执行官")."""
+    lo = max(0, start - _TITLE_CHARS)
+    clause = max((c.end() for c in _CLAUSE_START.finditer(text, lo, start)), default=None)
+    base = clause if clause is not None else max(0, start - 2 * _TITLE_CHARS)  # read the first word whole
+    at = clause if clause is not None else start
+    for word, flag, offset in pos_tokens(text[base: start]):
+        if base + offset >= lo and base + offset < at and clause is None:
+            at = base + offset  # the first word that starts within reach
+        if flag.startswith(_NOT_IN_TITLE):
+            at = max(at, base + offset + len(word))
+    return at
 
 
 _PLACE_SUFFIX = re.compile(r"[市省县区州镇乡村](?![民场值面域别间块])")  # 香港|市民 is no 香港市

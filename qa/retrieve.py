@@ -168,24 +168,35 @@ def retrieve(engine, q: Question, k: int = 20, timings: dict | None = None,
 
     ordered = constrained_order(q, fuse(found, rankings))
     t = time.perf_counter()
-    ordered += previous_chunks(store, ordered)
+    ordered += previous_chunks(store, ordered, q)
     timings["context_ms"] = (time.perf_counter() - t) * 1000
     return ordered
 
 
-def previous_chunks(store, passages: list[Passage], top: int = WEIGHTS.g_top) -> list[Passage]:
-    """The chunk before each of the ``top`` leading passages, when retrieval did not find it: context only,
-    unranked (score 0), for the answerer to read back to a speaker named at the end of it ("谢锋强调，…")."""
+def previous_chunks(store, passages: list[Passage], q: Question | None = None,
+                    top: int = WEIGHTS.g_top) -> list[Passage]:
+    """The chunks before each of the ``top`` leading passages (up to ``speaker_chunks_back``, back to the
+    article's lead), when retrieval did not find them: context only, unranked (score 0), for the answerer to
+    read back to a statement's speaker ("大使谢锋…发表演讲。谢锋强调，…" chunks before "一是…").
+    With ``q``, each carries its own date and place match, as ranked passages do: the answerer reads only the
+    passages that fit the question, and a context chunk left unmarked was never read."""
     have = {p.chunk_id for p in passages}
     wanted = []
     for p in passages[:top]:
         idx = p.meta.get("idx")
-        if isinstance(idx, int) and idx > 0 and (cid := f"{p.doc_id}:{idx - 1}") not in have:
-            wanted.append(cid)
-            have.add(cid)
+        if not isinstance(idx, int):
+            continue
+        for back in range(idx - 1, max(-1, idx - 1 - WEIGHTS.speaker_chunks_back), -1):
+            if (cid := f"{p.doc_id}:{back}") not in have:
+                wanted.append(cid)
+                have.add(cid)
     if not wanted:
         return []
-    return [Passage(cid, meta["doc_id"], doc, meta) for cid, doc, meta in store.chunks_by_id(wanted)]
+    out = [Passage(cid, meta["doc_id"], doc, meta) for cid, doc, meta in store.chunks_by_id(wanted)]
+    if q is not None:
+        for p in out:
+            _mark(q, p)
+    return out
 
 
 def fuse(found: dict[str, Passage], rankings: list[list[str]]) -> list[Passage]:
@@ -200,7 +211,12 @@ def constrained_order(q: Question, passages: list[Passage]) -> list[Passage]:
     """Passages that mention the asked date and place first (a named place before an article-level one),
     then by fused score."""
     for p in passages:
-        p.date_match = date_matches(q.dates, p.meta)
-        p.place_level = place_matches(q.places, p.meta)
-        p.place_match = p.place_level > 0
+        _mark(q, p)
     return sorted(passages, key=lambda p: (p.date_match + p.place_match, p.place_level, p.score), reverse=True)
+
+
+def _mark(q: Question, p: Passage) -> None:
+    """Whether the passage mentions the asked date and place (``place_level``: where it names it)."""
+    p.date_match = date_matches(q.dates, p.meta)
+    p.place_level = place_matches(q.places, p.meta)
+    p.place_match = p.place_level > 0

@@ -66,6 +66,13 @@ class Weights:
     g_no_span: float = 2.5  # subtracted: a typed question and no span of its type in the sentence
     speaker_reach: int = 3  # sentences back a who-question looks for the speaker of a statement
     g_speaker_back: float = 0.3  # subtracted per sentence back the speaker was named
+    # a statement's speaker named further back than speaker_reach (news reports a speech over many sentences
+    # and chunks: "大使谢锋…发表演讲。谢锋表示，…。他说，…。一是…"): only a name with a speech verb counts there
+    speaker_chunks_back: int = 5  # earlier chunks of the article fetched and read back through (all, in this corpus)
+    g_speaker_far: float = 0.3  # subtracted per chunk back (≈ 250 characters), with speaker_reach sentences' worth,
+    # when the speaker is named beyond speaker_reach: each chunk between is one more chance of an unnamed change
+    # of speaker, yet a speech's fifth point is as much the speaker's as its first (not per sentence: a long
+    # speech of short sentences would lose its speaker)
     closeness_chars: float = 8.0  # characters at which closeness halves
     g_period: float = 1.0  # the sentence names the reporting period the question asks about (上半年, 1—6月)
     g_other_period: float = 2.0  # subtracted: it names only other periods (6月份 for 上半年)

@@ -196,3 +196,36 @@ def test_the_day_a_figure_was_reported_is_not_the_day_it_is_for(settings, embedd
     a = engine.ask("雅安8月13日新增无症状感染者多少例？")
     assert not a.abstained and "30例" in a.answer and "37例" not in a.answer
     assert a.citations[0].title == "2022年8月13日雅安市新增本土病例情况"
+
+
+SPEECH = """---
+title: 驻外大使王建国在经贸论坛发表演讲
+date: 2023-07-20
+---
+7月19日，驻外大使王建国出席经贸论坛并发表演讲。王建国表示，双方经贸关系面临严重困难和挑战。
+""" + "会议回顾了过去一年的工作，肯定了各方取得的进展，并就下一阶段的重点任务交换了意见。" * 7 + """
+他说，对方应以行动落实李总统不寻求对抗的表态。
+""" + "与会代表围绕产业链合作、绿色发展和数字经济等议题进行了交流，气氛热烈而务实。" * 7 + """
+一是取消加征的关税，用行动改善贸易环境。二是扩大人员往来，恢复更多直航航班。三是加强地方合作，为企业牵线搭桥。四是深化人文交流，支持更多学生互访。五是要求对方停止限制企业的正常投资，让合作回到正轨。
+"""
+
+
+def test_a_statement_chunks_after_the_lead_is_given_to_the_speaker_the_lead_names(engine, tmp_path):
+    """Real ingest and retrieval: the speech's fifth point, two chunks after the lead that names its speaker,
+    is his; the name mentioned on the way (李总统) is not; both the point and his naming are cited."""
+    from ingest.pipeline import ingest_paths
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "speech.md").write_text(SPEECH, encoding="utf-8")
+    ingest_paths([str(tmp_path / "in")], engine.settings, store=engine.store, embedder=engine.embedder)
+    a = engine.ask("谁要求停止限制企业的正常投资？")
+    assert not a.abstained and a.short_answer and "王建国" in a.short_answer, a.answer
+    assert any("停止限制企业的正常投资" in c.quote for c in a.citations)
+    assert any("王建国" in c.quote and ("表示" in c.quote or "演讲" in c.quote) for c in a.citations)
+    (doc_id,) = {c.doc_id for c in a.citations if "停止限制企业" in c.quote}
+    got = engine.store.chunks.get(where={"doc_id": doc_id}, include=["documents", "metadatas"])
+    said = [m["idx"] for d, m in zip(got["documents"], got["metadatas"], strict=True) if "停止限制企业" in d]
+    named = [m["idx"] for d, m in zip(got["documents"], got["metadatas"], strict=True) if "王建国" in d]
+    assert min(said) - max(named) >= 2  # the statement is chunks after the last chunk that names him
+    for c in a.citations:
+        assert body_of(engine, c.doc_id)[c.start: c.end] == c.quote

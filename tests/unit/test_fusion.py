@@ -44,7 +44,7 @@ def test_a_district_matches_only_with_its_city():
     assert place_matches(q.places, {"doc_places": ["西湖区", "南昌"]}) == 1
 
 
-def test_the_chunk_before_each_leading_passage_is_fetched_once_as_unranked_context():
+def test_the_chunks_before_each_leading_passage_are_fetched_once_as_unranked_context():
     class Store:
         asked: list[str] = []
 
@@ -57,5 +57,18 @@ def test_the_chunk_before_each_leading_passage_is_fetched_once_as_unranked_conte
 
     store = Store()
     got = previous_chunks(store, [passage("a", 2), passage("a", 1), passage("b", 0), passage("c", 3)])
-    assert store.asked == ["a:0", "c:2"]  # a:1 is already there, b:0 has no chunk before it
-    assert [p.chunk_id for p in got] == ["a:0", "c:2"] and all(p.score == 0.0 for p in got)
+    # a:1 is already there, b:0 has no chunk before it; c reads back to its lead
+    assert store.asked == ["a:0", "c:2", "c:1", "c:0"]
+    assert [p.chunk_id for p in got] == ["a:0", "c:2", "c:1", "c:0"] and all(p.score == 0.0 for p in got)
+
+
+def test_chunks_further_back_than_speaker_chunks_back_are_not_fetched():
+    from qa.weights import WEIGHTS
+
+    class Store:
+        def chunks_by_id(self, ids):
+            return [(cid, "前文。", {"doc_id": "a", "idx": int(cid.split(":")[1])}) for cid in ids]
+
+    far = WEIGHTS.speaker_chunks_back + 3
+    got = previous_chunks(Store(), [Passage(f"a:{far}", "a", "正文。", {"doc_id": "a", "idx": far}, score=1.0)])
+    assert [p.meta["idx"] for p in got] == list(range(far - 1, far - 1 - WEIGHTS.speaker_chunks_back, -1))

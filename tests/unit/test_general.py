@@ -130,6 +130,91 @@ def test_a_statement_in_the_next_chunk_is_given_to_the_speaker_named_at_the_end_
     assert any("停止限制企业" in c.quote for c in a.citations) and any("王建国" in c.quote for c in a.citations)
 
 
+class _Store:
+    """The store's ``chunks_by_id`` over prepared chunks: what retrieval fetches as context."""
+
+    def __init__(self, chunks: list[Passage]):
+        self.chunks = {p.chunk_id: p for p in chunks}
+
+    def chunks_by_id(self, ids):
+        return [(cid, self.chunks[cid].text, self.chunks[cid].meta) for cid in ids if cid in self.chunks]
+
+
+def test_the_chunk_before_that_retrieval_fetches_as_context_is_read_for_the_speaker():
+    """As ``retrieve`` hands it over: the statement's chunk ranked, the chunk before it fetched from the store
+    after ranking. That context must fit the question as the ranked chunks do, or the answerer never reads it."""
+    from qa.retrieve import previous_chunks
+
+    filler = "会议回顾了过去一年的工作，肯定了各方取得的进展，并就下一阶段的重点任务交换了意见。" * 5
+    body = (filler + "论坛期间，驻外大使王建国发表演讲。王建国强调，双方应当相向而行。"
+            + "希望对方认真对待这些关切，把共识落到实处，为两国合作创造更好的条件和更稳定的预期。"
+            + "一是取消加征的关税，用行动改善贸易环境，停止限制企业的正常投资。二是扩大人员往来，恢复更多直航航班。")
+    chunks = _passages(body)
+    assert len(chunks) >= 2 and "王建国" not in chunks[-1].text
+    q = parse("谁要求停止限制企业的正常投资？")
+    ranked = constrained_order(q, chunks[-1:])
+    a = compose(q, ranked + previous_chunks(_Store(chunks), ranked, q))
+    assert not a.abstained and a.short_answer and "王建国" in a.short_answer
+
+
+_FILLER = "会议回顾了过去一年的工作，肯定了各方取得的进展，并就下一阶段的重点任务交换了意见。"
+_POINTS = ("一是取消加征的关税，用行动改善贸易环境。二是扩大人员往来，恢复更多直航航班。三是加强地方合作，"
+           "为企业牵线搭桥。四是深化人文交流，支持更多学生互访。五是要求对方停止限制企业的正常投资，让合作回到正轨。")
+
+
+def _retrieved(q, chunks: list[Passage]) -> list[Passage]:
+    """As ``retrieve`` hands them over: only the last chunk ranked, the ones before it fetched as context."""
+    from qa.retrieve import previous_chunks
+
+    ranked = constrained_order(q, chunks[-1:])
+    return ranked + previous_chunks(_Store(chunks), ranked, q)
+
+
+def test_a_statement_chunks_after_the_lead_is_given_to_the_speaker_the_lead_names():
+    """The lead names the speaker ("大使王建国…发表演讲。王建国表示，…"), the speech runs on for chunks, and a
+    name merely mentioned on the way ("落实李总统…") is no speaker."""
+    body = ("7月19日，驻外大使王建国出席论坛并发表演讲。王建国表示，双方关系面临严重困难。" + _FILLER * 7
+            + "对方应以行动落实李总统不寻求对抗的表态。" + _FILLER * 7 + _POINTS)
+    chunks = _passages(body)
+    assert len(chunks) >= 3 and "王建国" not in chunks[-1].text and "王建国" not in chunks[-2].text
+    q = parse("谁要求停止限制企业的正常投资？")
+    a = compose(q, _retrieved(q, chunks))
+    assert not a.abstained and a.short_answer and "王建国" in a.short_answer
+    assert any("停止限制企业" in c.quote for c in a.citations)
+    assert any("王建国" in c.quote for c in a.citations)  # the sentence that names him is cited too
+
+
+def test_a_statement_after_another_speaker_is_quoted_is_that_speakers_not_the_leads():
+    body = ("7月19日，驻外大使王建国出席论坛并发表演讲。王建国表示，双方关系面临严重困难。" + _FILLER * 7
+            + "商会会长李明在会上指出，企业界期待更稳定的环境。" + _FILLER * 7 + _POINTS)
+    chunks = _passages(body)
+    assert len(chunks) >= 3 and "李明" not in chunks[-1].text
+    q = parse("谁要求停止限制企业的正常投资？")
+    a = compose(q, _retrieved(q, chunks))
+    assert not a.abstained and a.short_answer and "李明" in a.short_answer and "王建国" not in a.short_answer
+
+
+def test_within_reach_the_speaker_with_a_speech_verb_wins_over_a_name_the_speech_mentions():
+    a = _ask("谁要求恢复更多直航航班？",
+             "王建国表示，双方关系面临严重困难。对方应以行动落实李明总统不寻求对抗的表态。"
+             "二是扩大交流往来，要求恢复更多直航航班。")
+    assert not a.abstained and a.short_answer and "王建国" in a.short_answer and "李明" not in a.short_answer
+
+
+def test_a_speaker_behind_a_chunk_that_was_not_read_is_not_taken():
+    """Reading back stops at a chunk it does not hold: what that chunk says could change the speaker."""
+    from qa.general import _before
+
+    body = "7月19日，驻外大使王建国出席论坛并发表演讲。王建国表示，双方关系面临严重困难。" + _FILLER * 20 + _POINTS
+    chunks = _passages(body)
+    assert len(chunks) >= 3
+    held = {(p.doc_id, p.meta["idx"]): p for p in chunks[:1] + chunks[-1:]}  # the middle chunk missing
+    assert _before(chunks[-1], held) == []
+    whole = {(p.doc_id, p.meta["idx"]): p for p in chunks}
+    assert [s.text for s in _before(chunks[-1], whole)][:2] == ["7月19日，驻外大使王建国出席论坛并发表演讲。",
+                                                                "王建国表示，双方关系面临严重困难。"]
+
+
 def test_a_sentence_sharing_nothing_with_the_question_is_not_a_candidate():
     from qa.answer_types import classify
     from qa.general import candidates
@@ -204,6 +289,21 @@ def test_a_transliterated_name_is_given_whole_with_its_given_name():
              "巴拉索劝议长回到办公室休息，议长随后离开讲台。")
     assert not a.abstained and a.short_answer and a.short_answer.endswith("约翰·巴拉索")
     assert any("约翰·巴拉索" in c.quote for c in a.citations)  # the fuller form is quoted too
+
+
+def test_a_title_given_with_a_name_starts_on_a_whole_word_and_after_any_preposition_or_particle():
+    """The title before a name is a phrase of whole words: never cut inside one ("和党…" of 共和党), nor run
+    back across a preposition or particle into what the clause is about ("发言人就美国总统拜登")."""
+    from qa.general import full_name
+
+    def named(name: str, text: str) -> str:
+        return full_name(name, _passages(text))[0]
+
+    assert named("拉索", "据报道，美国参议院共和党会议主席约翰·巴拉索是一名医生。") == "美国参议院共和党会议主席约翰·巴拉索"
+    assert named("马斯克", "推特所有者、特斯拉的首席执行官埃隆·马斯克宣布了这一决定。").endswith("埃隆·马斯克")
+    assert not named("马斯克", "推特所有者、特斯拉的首席执行官埃隆·马斯克宣布了这一决定。").startswith("的")
+    assert named("拜登", "外交部发言人就美国总统拜登签署行政令答记者问。") == "美国总统拜登"
+    assert named("谢锋", "7月19日，中国驻美国大使谢锋出席论坛。") == "中国驻美国大使谢锋"
 
 
 def test_a_place_is_given_with_the_administrative_suffix_the_articles_use():
