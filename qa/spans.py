@@ -490,6 +490,15 @@ _HEAD_BEFORE = frozenset(("nz", "ns", "nt", "nr", "nrt", "j", "b", "a", "vn", "m
 _HEAD_NOUN = frozenset(("n", "nz", "ng", "l", "j", "vn"))
 HEAD_WORDS = 3
 
+# A phrase that ends in a prepositional phrase whose verb comes after the span ("德国在这方面|的合作伙伴",
+# "加强与海关等有关部门|的密切协作") runs from one phrase into the next: what the preposition governs is kept
+# ("海关等有关部门"), the words before it belong elsewhere. When that object is a pronoun ("这方面") or under
+# two characters, nothing is left and the span is dropped. The object is the words after the span's last
+# preposition up to its end, when they are all of _OBJECT_FLAGS.
+_OBJECT_FLAGS = frozenset(("n", "nz", "ns", "nt", "nr", "nrt", "j", "l", "s", "f", "m", "mq", "q", "r", "eng",
+                           "ng", "b", "an", "vn", "u"))
+_DEMONSTRATIVES = "这那此其该"  # an object that opens on one points back at the text ("这方面", "该领域"): no answer
+
 # Quotes and brackets a phrase must hold in pairs. A span that opens one without its close (or closes one it
 # did not open) is extended to the matching mark when it is within QUOTE_REACH characters; else it is cut at the
 # lone mark and keeps its longer side ("围绕“市委党史研究院把…" of a long quote → 市委党史研究院把…).
@@ -567,6 +576,13 @@ def tidy_phrase(sentence: str, start: int, end: int, kind: str) -> Span | None:
         inside = inside[:-1]  # "保护皮肤免受" → 保护皮肤
     if not inside:
         return None
+    last_p = max((i for i, t in enumerate(inside) if t[1] == "p"), default=None)
+    nxt = after.get(inside[-1][2] + len(inside[-1][0]))
+    if last_p is not None and last_p + 1 < len(inside) and nxt is not None and toks[nxt][1] != "x" \
+            and all(f in _OBJECT_FLAGS and f != "uj" for _, f, _ in inside[last_p + 1:]):
+        inside = inside[last_p + 1:]  # "加强与海关等有关部门" → 海关等有关部门
+        if inside[0][1] == "r" or inside[0][0][0] in _DEMONSTRATIVES or sum(len(w) for w, _, _ in inside) < 2:
+            return None  # "德国在这方面": only a pronoun is left
     start, end = inside[0][2], inside[-1][2] + len(inside[-1][0])
     if kind != "list" and inside[-1][1] in _HEAD_BEFORE:
         nxt = after.get(end)

@@ -300,3 +300,10 @@ def test_phrase_spans_of_every_finder_are_tidied():
     sentence = "他还在工厂亲自试驾了新型多功能装甲车和配备远程火箭炮系统的轮式自行榴弹炮以及多种型号的主战坦克。"
     found = [s.text for s in find_asked(sentence, asked)]  # 30 characters after the verb end on 多种
     assert found and not any(f.endswith("多种") for f in found)
+
+
+def test_a_phrase_ending_in_a_prepositional_phrase_keeps_only_what_the_preposition_governs():
+    sentence = "疾控部门将加强与海关等有关部门的密切协作。"
+    assert tidy(sentence, "加强与海关等有关部门") == "海关等有关部门"
+    assert tidy("专家认为，德国在这方面的经验值得借鉴。", "德国在这方面") is None  # only a pronoun is left
+    assert tidy("他说，德国在这方面。", "德国在这方面") == "德国在这方面"  # no verb after it: not cut
