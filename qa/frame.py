@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from qa.answer_types import question_form
-from qa.spans import Span
+from qa.spans import Span, tidy_phrase
 from zhtext.pos import pos_tokens
 
 # The question words a gap can stand for, longest first; "是什么" keeps 是 out of the left context.
@@ -40,9 +41,17 @@ class Frame:
 
 @dataclass(frozen=True)
 class Fill:
-    span: Span | None  # what fills the gap, when it is not empty
+    gap: Span | None  # the characters in the gap, when it is not empty
     matched: int  # characters of the frame found next to the gap (left and right)
     share: float  # matched / the frame's length, at most 1
+    sentence: str = ""
+
+    @cached_property
+    def span(self) -> Span | None:
+        """What fills the gap: the gap on whole words with its quotes paired (``qa.spans.tidy_phrase``), or None
+        when that leaves nothing. Worked out when first read, since the scorer reads it only for the sentences
+        whose spans it reads, and it takes the sentence's segmentation."""
+        return tidy_phrase(self.sentence, self.gap.start, self.gap.end, "frame") if self.gap else None
 
 
 def frame_of(question: str) -> Frame | None:
@@ -99,7 +108,7 @@ def fill(frame: Frame, sentence: str) -> Fill:
         span = _span(sentence, begin, right_at)
     else:
         span = None
-    return Fill(span, kl + kr, min(1.0, (kl + kr) / total))
+    return Fill(span, kl + kr, min(1.0, (kl + kr) / total), sentence)
 
 
 def _noun_chars(text: str) -> frozenset[int]:

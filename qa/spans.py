@@ -445,6 +445,171 @@ def _noun_pairs(sentence: str) -> list[tuple[int, int]]:
     return out
 
 
+# --- phrase edges ----------------------------------------------------------------------------------
+# A phrase answer (a definition, a list, an open answer, and the fill of a question's frame, ``qa.frame``) is
+# cut by character offsets and regular expressions that know nothing of words; left alone they start or
+# end inside a word ("主义”形成…" of 形式主义), keep a preposition whose clause lies outside ("对天津、河北"),
+# end on a verb whose object lies outside ("保护皮肤免受"), stop before their head noun ("…执行任务的美国"
+# of 美国无人机) or open or close a quote they do not hold ("会同央视发布的“大国工匠"). ``tidy_phrase``
+# repairs each edge by the rules below, or drops the span when nothing of it is left: a sentence then holds
+# no span of its type. jieba's segmentation of the whole sentence (cached) is the reference for words.
+
+# A preposition (p) or conjunction (c) that opens a span holding no verb after it is left over: only its object
+# (or its second conjunct) is in the span, the clause it belongs to is outside ("对天津、河北" → 天津、河北). With
+# a verb after it, it opens a clause that modifies the phrase's head ("由刑侦骨干组成的专案小组") and stays.
+_OPENING_FLAGS = frozenset(("p", "c"))
+# Words that open a span as a preposition does but that jieba tags otherwise: dropped from a span's head
+# whatever follows, since the clause they join the span to is always outside.
+OPENING_WORDS: dict[str, str] = {
+    "会同": "\"A会同B发布\": B is a co-actor of the verb outside (jieba tags 会同 a noun)",
+    "连同": "\"连同X\": X is added to something outside the span",
+    "随着": "\"随着X\": a circumstance of the clause outside",
+}
+
+# Words a phrase never ends on when the sentence goes on with a word right after them: what they need (an
+# object, a complement) is outside the span, so the word is trimmed. A preposition (p) or conjunction (c) at
+# the end is trimmed as well ("…上空向", "…和"), and so is 的, whose head is outside.
+CLOSING_WORDS: dict[str, str] = {
+    "免受": "\"免受X\": protected from X; without X nothing is said",
+    "受到": "\"受到X\": X is what is undergone",
+    "遭受": "as 受到",
+    "进行": "\"进行X\": a dummy verb, X is the action",
+    "开展": "as 进行",
+    "加以": "as 进行",
+    "予以": "as 进行",
+    "给予": "\"给予X\": X is what is given",
+    "作为": "\"作为X\": X is the role",
+    "成为": "\"成为X\": X is what it became, the usual answer itself",
+    "位于": "\"位于X\": X is the place",
+    "属于": "\"属于X\": X is the class",
+    "包括": "\"包括X\": X are the items",
+    "涉及": "\"涉及X\": X is the matter",
+    "用于": "\"用于X\": X is the use",
+    "致力于": "\"致力于X\": X is the aim",
+    "有利于": "\"有利于X\": X is what benefits",
+    "导致": "\"导致X\": X is the outcome",
+    "造成": "as 导致",
+    "引发": "as 导致",
+}
+_CLOSING_FLAGS = frozenset(("p", "c", "uj"))
+
+# A phrase that ends on a noun or modifier right before a noun (no punctuation between) has lost its head:
+# "一架正在执行任务的美国" of 美国无人机, "战略合作" of 战略合作框架协议. It is extended over that noun run,
+# at most HEAD_WORDS words. Not a list: its last item may well be followed by what the items own or form
+# ("美英澳三国|空军" answers 哪些国家), not by their head.
+# The words before a cut head are those that mostly modify a noun after them: a name, an attribute, a
+# numeral, a verbal noun. Not a plain noun (n): it is as often a head itself ("系统结构|方面").
+_HEAD_BEFORE = frozenset(("nz", "ns", "nt", "nr", "nrt", "j", "b", "a", "vn", "m"))
+_HEAD_NOUN = frozenset(("n", "nz", "ng", "l", "j", "vn"))
+HEAD_WORDS = 3
+
+# A phrase that ends in a prepositional phrase whose verb comes after the span ("德国在这方面|的合作伙伴",
+# "加强与海关等有关部门|的密切协作") runs from one phrase into the next: what the preposition governs is kept
+# ("海关等有关部门"), the words before it belong elsewhere. When that object is a pronoun ("这方面") or under
+# two characters, nothing is left and the span is dropped. The object is the words after the span's last
+# preposition up to its end, when they are all of _OBJECT_FLAGS.
+_OBJECT_FLAGS = frozenset(("n", "nz", "ns", "nt", "nr", "nrt", "j", "l", "s", "f", "m", "mq", "q", "r", "eng",
+                           "ng", "b", "an", "vn", "u"))
+_DEMONSTRATIVES = "这那此其该"  # an object that opens on one points back at the text ("这方面", "该领域"): no answer
+
+# Quotes and brackets a phrase must hold in pairs. A span that opens one without its close (or closes one it
+# did not open) is extended to the matching mark when it is within QUOTE_REACH characters; else it is cut at the
+# lone mark and keeps its longer side ("围绕“市委党史研究院把…" of a long quote → 市委党史研究院把…).
+_PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", "《": "》", "（": "）", "(": ")", "【": "】", "〔": "〕"}
+_CLOSERS = {v: k for k, v in _PAIRS.items()}
+QUOTE_REACH = 20
+_EDGE_PUNCT = frozenset(" \t\n\u3000、，,。；;：:！!？?…—·")  # separators a phrase neither opens nor ends on
+PHRASE_KINDS = frozenset(("definition", "list", "open"))
+
+
+def _strip_edges(sentence: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and sentence[start] in _EDGE_PUNCT:
+        start += 1
+    while end > start and sentence[end - 1] in _EDGE_PUNCT:
+        end -= 1
+    return start, end
+
+
+def _balance(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """Extend to (or cut back from) the pair of every quote or bracket the span opens or closes alone."""
+    stack: list[int] = []
+    lone_close: list[int] = []
+    for i in range(start, end):
+        ch = sentence[i]
+        if ch in _PAIRS:
+            stack.append(i)
+        elif ch in _CLOSERS:
+            if stack and sentence[stack[-1]] == _CLOSERS[ch]:
+                stack.pop()
+            else:
+                lone_close.append(i)
+    if lone_close:
+        first, last = lone_close[0], lone_close[-1]
+        opener = sentence.rfind(_CLOSERS[sentence[first]], max(0, start - QUOTE_REACH), start)
+        if opener >= 0 and len(lone_close) == 1 and sentence.find(sentence[first], opener + 1, start) < 0:
+            start = opener
+        elif first - start > end - last - 1:
+            end = first  # "…提供有力保障”、…": what stands before the first lone close is the longer side
+        else:
+            start = last + 1
+    lone = [i for i in stack if start <= i < end]
+    if lone:
+        first, last = lone[0], lone[-1]
+        closer = sentence.find(_PAIRS[sentence[last]], end, end + QUOTE_REACH)
+        if len(lone) == 1 and closer >= 0:
+            end = closer + 1
+        elif first - start >= end - last - 1:
+            end = first
+        else:
+            start = last + 1
+    return start, max(start, end)
+
+
+def tidy_phrase(sentence: str, start: int, end: int, kind: str) -> Span | None:
+    """The phrase ``sentence[start:end]`` with its edges on whole words and its quotes paired (the rules
+    above), or None when nothing of two characters is left."""
+    toks = pos_tokens(sentence)
+    for w, _, pos in toks:  # on whole words: "主义”…" of 形式主义 opens at 形式
+        if pos < start < pos + len(w):
+            start = pos
+        if pos < end < pos + len(w):
+            end = pos + len(w)
+    start, end = _strip_edges(sentence, start, end)
+    start, end = _balance(sentence, start, end)
+    start, end = _strip_edges(sentence, start, end)
+    inside = [t for t in toks if start <= t[2] and t[2] + len(t[0]) <= end]
+    while len(inside) > 1 and (inside[0][0] in OPENING_WORDS or inside[0][1] in _OPENING_FLAGS
+                               and not any(f.startswith("v") and f != "vn" for _, f, _ in inside[1:])):
+        inside = inside[1:]  # "对天津、河北" → 天津、河北
+    after = {t[2]: i for i, t in enumerate(toks)}
+    while len(inside) > 1 and (inside[-1][1] in _CLOSING_FLAGS or inside[-1][0] in CLOSING_WORDS):
+        nxt = after.get(inside[-1][2] + len(inside[-1][0]))
+        if nxt is None or toks[nxt][1] == "x":
+            break  # the clause ends there: nothing it needs was cut off
+        inside = inside[:-1]  # "保护皮肤免受" → 保护皮肤
+    if not inside:
+        return None
+    last_p = max((i for i, t in enumerate(inside) if t[1] == "p"), default=None)
+    nxt = after.get(inside[-1][2] + len(inside[-1][0]))
+    if last_p is not None and last_p + 1 < len(inside) and nxt is not None and toks[nxt][1] != "x" \
+            and all(f in _OBJECT_FLAGS and f != "uj" for _, f, _ in inside[last_p + 1:]):
+        inside = inside[last_p + 1:]  # "加强与海关等有关部门" → 海关等有关部门
+        if inside[0][1] == "r" or inside[0][0][0] in _DEMONSTRATIVES or sum(len(w) for w, _, _ in inside) < 2:
+            return None  # "德国在这方面": only a pronoun is left
+    start, end = inside[0][2], inside[-1][2] + len(inside[-1][0])
+    if kind != "list" and inside[-1][1] in _HEAD_BEFORE:
+        nxt = after.get(end)
+        taken = 0
+        while nxt is not None and nxt < len(toks) and toks[nxt][1] in _HEAD_NOUN and taken < HEAD_WORDS:
+            end = toks[nxt][2] + len(toks[nxt][0])  # "…执行任务的美国" → …美国无人机
+            nxt += 1
+            taken += 1
+    start, end = _strip_edges(sentence, start, end)
+    if end - start < 2:
+        return None
+    return Span(start, end, sentence[start:end], kind)
+
+
 # --- entry points ----------------------------------------------------------------------------------
 
 _MODIFIER_FLAGS = {"n", "vn", "a", "an", "b", "nz", "ns", "nt", "nr", "nrt", "j", "l", "i", "v", "d", "m", "eng", "ng", "uj"}
@@ -532,6 +697,8 @@ def find_spans(sentence: str, kind: str, unit: str | None = None, anchor: date |
     }
     finder = finders.get(kind)
     found = (finder() if finder else []) + extra
+    if kind in PHRASE_KINDS:  # on whole words, quotes paired, no leftover preposition (``tidy_phrase``)
+        found = [t for sp in found if (t := tidy_phrase(sentence, sp.start, sp.end, kind)) is not None]
     return sorted(set(found), key=lambda sp: (sp.start, sp.end))
 
 

@@ -58,3 +58,9 @@ def test_no_gap_when_the_words_after_it_come_before_the_words_before_it():
     frame = frame_of("警方成立了什么样的专案小组？")
     assert fill(frame, "专案小组连夜奔赴外地，在外地警方的大力配合下将嫌疑人抓获。").span is None
     assert fill(frame, "警方成立了由刑侦骨干组成的专案小组。").span.text == "由刑侦骨干组成的专案小组"
+
+
+def test_the_fill_of_a_gap_is_a_phrase_on_whole_words_without_a_leftover_preposition():
+    got = fill(frame_of("防汛指挥部维持了哪些地区的防汛四级响应？"), "防汛指挥部维持对江西、湖南的防汛四级响应。")
+    assert got.gap is not None and got.gap.text == "对江西、湖南"  # the characters between the frame's words
+    assert got.span is not None and got.span.text == "江西、湖南"

@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import date
 
 from qa.answer_types import classify
-from qa.spans import Span, find_asked, find_spans, span_not_in_question
+from qa.spans import (
+    CLOSING_WORDS,
+    OPENING_WORDS,
+    Span,
+    find_asked,
+    find_spans,
+    span_not_in_question,
+    tidy_phrase,
+)
 
 
 def texts(sentence: str, kind: str, **kw) -> list[str]:
@@ -233,3 +241,80 @@ def test_a_count_asked_in_one_spelling_of_a_unit_is_answered_in_the_other():
 def test_a_date_at_the_end_of_a_year_keeps_its_end():
     spans = find_spans("全年建设计划稳步推进，预计2024年年底建成通车。", "date", anchor=date(2023, 7, 15))
     assert [s.text for s in spans] == ["2024年年底"]
+
+
+# --- phrase edges (qa.spans.tidy_phrase) ------------------------------------------------------------
+
+def tidy(sentence: str, cut: str, kind: str = "definition") -> str | None:
+    """``tidy_phrase`` of the first occurrence of ``cut`` in ``sentence``: its text, or None when dropped."""
+    start = sentence.index(cut)
+    span = tidy_phrase(sentence, start, start + len(cut), kind)
+    if span is not None:
+        assert sentence[span.start:span.end] == span.text and span.kind == kind
+    return span.text if span else None
+
+
+def test_a_phrase_cut_inside_words_is_extended_to_whole_words():
+    assert tidy("市政府出台了支持民营企业发展的若干措施。", "营企业发展的若干措") == "民营企业发展的若干措施"
+
+
+def test_a_leftover_preposition_at_a_phrase_head_is_dropped_unless_a_verb_follows_it():
+    assert tidy("应急管理部维持对江西、湖南的四级应急响应。", "对江西、湖南") == "江西、湖南"
+    assert tidy("警方成立了由刑侦骨干组成的专案小组。", "由刑侦骨干组成的专案小组") == "由刑侦骨干组成的专案小组"
+
+
+def test_a_co_actor_word_tagged_otherwise_is_dropped_from_a_phrase_head():
+    assert "会同" in OPENING_WORDS
+    assert tidy("市文旅局会同市体育局发布的“运动达人”榜单引发关注。", "会同市体育局发布的“运动达人”") == \
+        "市体育局发布的“运动达人”"
+
+
+def test_a_verb_or_preposition_cut_from_what_it_needs_is_trimmed_from_a_phrase_end():
+    assert tidy("为保护皮肤免受紫外线伤害，专家建议外出涂抹防晒霜。", "保护皮肤免受") == "保护皮肤"
+    assert tidy("一架战机在海域上空向一艘渔船发出警告。", "一架战机在海域上空向") == "一架战机在海域上空"
+
+
+def test_every_closing_word_is_trimmed_when_its_object_follows():
+    for word in CLOSING_WORDS:
+        assert tidy(f"据了解，该项目{word}多项资金支持。", f"该项目{word}") == "该项目", word
+
+
+def test_a_closing_word_that_ends_its_clause_stays():
+    assert tidy("目前，两国间的交流正在进行。", "两国间的交流正在进行") == "两国间的交流正在进行"
+
+
+def test_a_phrase_stopped_before_its_head_noun_is_extended_over_it():
+    assert tidy("一架战机向一艘正在巡逻的日本渔船发出警告。", "一艘正在巡逻的日本") == "一艘正在巡逻的日本渔船"
+    assert tidy("今年2月，美英澳三国空军开展军演。", "美英澳三国", kind="list") == "美英澳三国"  # a list's items
+
+
+def test_a_quote_opened_or_closed_alone_is_closed_when_near():
+    assert tidy("活动由市总工会主办的“职工技能大赛”，吸引了众多选手。", "市总工会主办的“职工技能") == \
+        "市总工会主办的“职工技能大赛”"
+    assert tidy("会议提出“稳住基本盘，守住底线”和“扩大有效需求”两项要求。", "守住底线”和“扩大有效需求”") == \
+        "“稳住基本盘，守住底线”和“扩大有效需求”"
+
+
+def test_a_quote_too_long_to_close_cuts_the_phrase_at_its_mark():
+    sentence = "他表示，“今年我们将以更大力度推进城市更新和老旧小区改造工作，让居民住得更舒心”。"
+    assert tidy(sentence, "工作，让居民住得更舒心”。") == "工作，让居民住得更舒心"
+    sentence = "专家围绕“新型城镇化建设中的历史文化街区保护、修缮与活化利用的路径和长效机制探索”展开研讨。"
+    assert tidy(sentence, "专家围绕“新型城镇化建设中") == "新型城镇化建设中"
+
+
+def test_a_phrase_with_nothing_left_is_dropped():
+    assert tidy("据悉，对，就是这样。", "对，") is None
+
+
+def test_phrase_spans_of_every_finder_are_tidied():
+    asked = classify("他亲自试驾了什么？")
+    sentence = "他还在工厂亲自试驾了新型多功能装甲车和配备远程火箭炮系统的轮式自行榴弹炮以及多种型号的主战坦克。"
+    found = [s.text for s in find_asked(sentence, asked)]  # 30 characters after the verb end on 多种
+    assert found and not any(f.endswith("多种") for f in found)
+
+
+def test_a_phrase_ending_in_a_prepositional_phrase_keeps_only_what_the_preposition_governs():
+    sentence = "疾控部门将加强与海关等有关部门的密切协作。"
+    assert tidy(sentence, "加强与海关等有关部门") == "海关等有关部门"
+    assert tidy("专家认为，德国在这方面的经验值得借鉴。", "德国在这方面") is None  # only a pronoun is left
+    assert tidy("他说，德国在这方面。", "德国在这方面") == "德国在这方面"  # no verb after it: not cut
