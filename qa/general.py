@@ -247,7 +247,9 @@ _REACH = max(W.corroborate_within, W.list_within)  # how far below the best a se
 
 
 _ROLE_ASKED = (re.compile(r"^谁是(?P<role>[^，,。？?]{2,12})[？?]?$"),
-               re.compile(r"(?:^|的)(?P<role>[^，,。？?的]{2,12})是谁[？?]?$"))
+               re.compile(r"(?:^|的)(?P<role>[^，,。？?的]{2,12})是谁[？?]?$"),
+               # "选举了谁担任主席", "谁当选为会长": the role the person holds, named before them in news
+               re.compile(r"谁(?:担任|出任|当选为?|被选为|接任)了?(?:[^，,。？?]*的)?(?P<role>[^，,。？?的]{2,12}?)(?:一职)?[？?]?$"))
 
 
 def _asked_role(question: str) -> str:

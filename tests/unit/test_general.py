@@ -407,6 +407,12 @@ def test_a_who_is_the_role_question_takes_the_name_given_with_that_role():
     assert not a.abstained and a.short_answer == "吉乐乐"
 
 
+def test_a_who_took_the_post_question_takes_the_name_given_with_that_post():
+    a = _ask("协会换届大会选举了谁担任会长？",
+             "协会秘书长王海涛主持换届大会。新当选的会长刘志强表示，将带领协会服务会员。")
+    assert not a.abstained and a.short_answer.endswith("刘志强")  # a title may lead the name
+
+
 def test_reports_that_agree_on_the_short_answer_lift_a_weakly_worded_one_over_the_refusal_line():
     from qa.weights import WEIGHTS
 
