@@ -217,8 +217,8 @@ def _past(text: str, anchor: date) -> bool:
     on or before it ("15日发布消息称" in a report of the 15th)."""
     if (m := _YEAR.search(text)) and int(m.group(1)) < anchor.year:
         return True
-    days = [d for d in find_dates(text, anchor) if d.year is not None]
-    return bool(days) and all(date(d.year, d.month, d.day) <= anchor for d in days)
+    days = [day for d in find_dates(text, anchor) if (day := d.as_date()) is not None]
+    return bool(days) and all(day <= anchor for day in days)
 
 
 # Outcomes a casualty figure counts, which exclude each other: "多少人受伤" is not answered by "11人死亡".
