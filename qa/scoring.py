@@ -46,9 +46,10 @@ def score(q: Question, s: Sentence, rank: int) -> float:
         for slot in found:
             slot.score = slot_score(q, s, slot, asked)
         _contrast(q, s, found)
-        for slot in found:
-            if (said := _SUPERLATIVE.findall(q.text)) and any(w in slot_context(s.text, slot)[1] for w in said):
-                slot.score += W.slot_superlative  # "最大的一次地震几级": "其中最大4.0级", not the first 3.4级 listed
+        if said := _SUPERLATIVE.findall(q.text):  # "最大的一次地震几级": "其中最大4.0级", not the first 3.4级 listed
+            for slot in found:
+                if any(w in slot_context(s.text, slot)[1] for w in said):
+                    slot.score += W.slot_superlative
         if found:
             s.slot = max(found, key=lambda x: x.score)
             value += W.has_number + s.slot.score
