@@ -8,6 +8,7 @@ import sys
 
 from tests.conftest import ROOT
 from zhtext.normalise import canon, normalise
+from zhtext.periods import periods
 from zhtext.sentences import split_sentences
 from zhtext.tokens import tokenize
 from zhtext.vocabulary import (
@@ -81,7 +82,6 @@ def test_parsing_a_question_loads_neither_chromadb_nor_the_model():
 
 
 def test_a_month_in_chinese_numerals_is_a_reporting_period():
-    from zhtext.periods import periods
 
     assert periods("今年七月是有记录以来最热的七月") == {(7, 7)}
     assert periods("十一月份的销量") == {(11, 11)}
