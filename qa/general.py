@@ -19,7 +19,7 @@ from datetime import date
 from core.records import Passage
 from core.schema import anchor_date
 from qa.answer_types import QUESTION_WORD, AskedType
-from qa.attributes import asked_attribute, states
+from qa.attributes import Attribute, asked_attribute, asked_term, defines, stated_phrases, states
 from qa.frame import fill, frame_of
 from qa.sentences import Sentence, sentences_of
 from qa.spans import Span, find_asked, span_not_in_question
@@ -82,6 +82,7 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
     asked_periods = periods(question)
     gap = frame_of(question)
     attribute = asked_attribute(question)
+    term = asked_term(question)
     pending: list[tuple[float, Candidate, list[Sentence], object]] = []
     chunks = {(p.doc_id, p.meta.get("idx")): p for p in passages}
     for rank, p in enumerate(passages[:top]):
@@ -95,8 +96,10 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
             near = [w for w in qwords if w not in text and (w in lead or w in title)]
             coverage = (sum(weights[w] for w in matched) + W.lead_share * sum(weights[w] for w in near)) / total
             pairs = len(qpairs & _pairs(s.text)) / len(qpairs) if qpairs else 0.0
-            if not coverage and not pairs and (qwords or qpairs):
-                sentences_before.append(s)  # shares nothing with the question: never scored, still a speaker's
+            if not coverage and not pairs and (qwords or qpairs) or term and not defines(term, text):
+                # shares nothing with the question, or does not define the term asked about ("什么是硬防晒"):
+                # never scored, still a speaker's
+                sentences_before.append(s)
                 continue
             c = Candidate(s, rank, matched=matched, coverage=coverage, order=len(pending))
             c.score = (W.g_coverage * coverage + W.g_pairs * pairs - W.g_rank * rank
@@ -114,7 +117,7 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
             if attribute is not None and not states(attribute, text):
                 c.score -= W.g_attr_missing  # "会面的目的是什么": a sentence that states no purpose answers something else
             most = c.score + W.g_span + (W.g_frame_span if filled is not None else 0.0)  # what its spans could add
-            pending.append((most, c, list(sentences_before), (filled, pairs, anchor)))
+            pending.append((most, c, list(sentences_before), (filled, pairs, anchor, attribute)))
             sentences_before.append(s)
     return _with_spans(question, asked, pending, similar)
 
@@ -129,10 +132,10 @@ def _with_spans(question: str, asked: AskedType, pending: list, similar: Similar
     out: list[Candidate] = []
     lead: list[float] = []  # a min-heap of the best ``semantic_top`` exact scores so far
     read = 0  # pending[:read] have their spans
-    for most, c, before, (filled, pairs, anchor) in pending:
+    for most, c, before, found in pending:
         if len(lead) == W.semantic_top and most < lead[0]:
             break
-        _score_spans(c, question, asked, before, filled, pairs, anchor)
+        _score_spans(c, question, asked, before, *found)
         out.append(c)
         read += 1
         (heapq.heappush if len(lead) < W.semantic_top else heapq.heappushpop)(lead, c.score)
@@ -142,10 +145,10 @@ def _with_spans(question: str, asked: AskedType, pending: list, similar: Similar
         for c, cos in zip(head, similar([_window(c) for c in head]), strict=True):
             c.score += W.g_semantic * (cos - W.semantic_floor)
     best = max((c.score for c in out), default=0.0)
-    for most, c, before, (filled, pairs, anchor) in pending[read:]:
+    for most, c, before, found in pending[read:]:
         if most < best - _REACH:
             break
-        _score_spans(c, question, asked, before, filled, pairs, anchor)
+        _score_spans(c, question, asked, before, *found)
         out.append(c)
         best = max(best, c.score)
     out.sort(key=lambda c: (-c.score, c.order))
@@ -153,9 +156,12 @@ def _with_spans(question: str, asked: AskedType, pending: list, similar: Similar
 
 
 def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sentence], filled, pairs: float,
-                 anchor: date | None) -> None:
+                 anchor: date | None, attribute: Attribute | None) -> None:
     s = c.sentence
-    c.spans = [sp for sp in find_asked(s.text, asked, anchor) if span_not_in_question(sp, question)
+    found = find_asked(s.text, asked, anchor)
+    if attribute is not None and asked.kind in LOOSE:  # "助力中老铁路高效稳定运营": the clause a cue opens
+        found += [Span(a, b, s.text[a:b], asked.kind) for a, b in stated_phrases(attribute, s.text)]
+    c.spans = [sp for sp in found if span_not_in_question(sp, question)
                and (asked.kind not in LOOSE or _novel(sp.text, question) >= W.novel_chars)]
     if asked.kind == "person":  # "习近平主席": the name, not the title alone
         c.spans = [sp for sp in c.spans if not _TITLE_ONLY.fullmatch(sp.text)]

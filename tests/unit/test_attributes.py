@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.attributes import ATTRIBUTES, asked_attribute, states
+from qa.attributes import ATTRIBUTES, asked_attribute, asked_term, defines, stated_phrases, states
 
 
 @pytest.mark.parametrize(("question", "noun"), [
@@ -34,3 +34,37 @@ def test_a_purpose_is_stated_by_its_cues_and_not_by_a_sentence_about_something_e
 def test_every_attribute_has_nouns_cues_and_a_reason():
     for a in ATTRIBUTES:
         assert a.nouns and a.cues and a.why
+
+
+@pytest.mark.parametrize("question", ["在什么情况下会启动应急响应？", "什么条件下可以申请退款？"])
+def test_a_condition_asked_without_its_noun_is_still_a_condition(question):
+    attribute = asked_attribute(question)
+    assert attribute is not None and "条件" in attribute.nouns
+
+
+def test_a_cue_opens_the_phrase_that_states_the_attribute():
+    goal = asked_attribute("新航线的运营目标是什么？")
+    text = "两艘新船投入使用后，将提高航线运力，助力新航线安全平稳运营。"
+    assert [text[a:b] for a, b in stated_phrases(goal, text)] == ["新航线安全平稳运营"]
+    cause = asked_attribute("销量上升的原因是什么？")
+    text = "分析师将销量上升归因于“价格下调”。"
+    assert "“价格下调”" in [text[a:b] for a, b in stated_phrases(cause, text)]
+
+
+@pytest.mark.parametrize(("question", "term"), [
+    ("什么是软防晒？", "软防晒"), ("何为同行评审？", "同行评审"), ("数字游民是指什么？", "数字游民"),
+    ("城市更新是什么意思？", "城市更新")])
+def test_a_what_is_question_asks_the_meaning_of_its_term(question, term):
+    assert asked_term(question) == term
+
+
+@pytest.mark.parametrize("question", ["会谈的目的是什么？", "什么是最重要的？ 还有呢", "活动的主题是什么？"])
+def test_a_question_about_a_thing_s_attribute_asks_no_term(question):
+    assert asked_term(question) is None
+
+
+def test_a_term_is_defined_by_a_definer_after_it_not_by_a_sentence_that_uses_it():
+    assert defines("软防晒", "所谓软防晒，就是涂抹防晒霜。")
+    assert defines("软防晒", "“软防晒”是指涂抹防晒霜等方式。")
+    assert defines("同行评审", "同行评审，即由同行专家对成果进行评议。")
+    assert not defines("同行评审", "该中心顺利通过国际同行评审。")

@@ -511,3 +511,21 @@ def test_a_question_for_the_greatest_takes_the_number_the_article_calls_greatest
             "18日9时52分在四川省内江市资中县发生3.4级地震，震源深度10千米。")
     a = compose(q, constrained_order(q, _passages(body, published=date(2023, 8, 18))))
     assert not a.abstained and "最大4.0级" in a.citations[0].quote
+
+
+def test_a_what_is_question_is_not_answered_by_a_sentence_that_only_uses_the_term():
+    a = _ask("什么是国际同行评审？",
+             "经过全面细致的评审，市检测中心顺利通过国际同行评审。评审组由来自五个国家的专家组成。")
+    assert a.abstained
+
+
+def test_a_what_is_question_is_answered_by_the_sentence_that_defines_the_term():
+    a = _ask("什么是软防晒？",
+             "夏季防晒有讲究。专家介绍，所谓软防晒，是指涂抹防晒霜等防晒产品。硬防晒则是打伞、戴帽子。")
+    assert not a.abstained and "涂抹防晒霜" in a.answer
+
+
+def test_an_attribute_question_takes_the_clause_its_cue_opens():
+    a = _ask("新航线的运营目标是什么？",
+             "记者从港口集团获悉，两艘新船投入使用后，将进一步提高航线运力，助力新航线安全平稳运营。")
+    assert not a.abstained and a.short_answer == "新航线安全平稳运营"
