@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from difflib import SequenceMatcher
 
 from core.records import Passage
 from core.schema import anchor_date
@@ -63,9 +64,23 @@ def question_words(text: str) -> list[str]:
     return [w for w in words(_QUESTION_WORDS.sub(" ", text)) if not w.isdigit()]
 
 
+def _bare(text: str) -> str:
+    """The question's characters without its question words and punctuation."""
+    return re.sub(r"[^\w\u4e00-\u9fff]", "", _QUESTION_WORDS.sub(" ", canon(text)))
+
+
 def _pairs(text: str) -> set[str]:
-    text = re.sub(r"[^\w\u4e00-\u9fff]", "", _QUESTION_WORDS.sub(" ", canon(text)))
+    text = _bare(text)
     return {text[i: i + 2] for i in range(len(text) - 1)}
+
+
+def _phrase(qtext: str, text: str) -> float:
+    """The longest run of the question's characters the sentence holds whole, as a share of the question:
+    "国内游戏市场实际销售收入" whole speaks of the market asked about; "国内移动游戏市场…" of one segment of it."""
+    if not qtext:
+        return 0.0
+    m = SequenceMatcher(None, qtext, text, autojunk=False).find_longest_match(0, len(qtext), 0, len(text))
+    return m.size / len(qtext)
 
 
 def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Idf | None = None,
@@ -78,6 +93,7 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
     weights = {w: idf(w) for w in qwords}
     total = sum(weights.values()) or 1.0
     qpairs = _pairs(question)
+    qtext = _bare(question)
     rarest = max(qwords, key=lambda w: weights[w]) if qwords else None
     asked_periods = periods(question)
     gap = frame_of(question)
@@ -104,6 +120,8 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
             c = Candidate(s, rank, matched=matched, coverage=coverage, order=len(pending))
             c.score = (W.g_coverage * coverage + W.g_pairs * pairs - W.g_rank * rank
                        + W.g_dense * (p.dense or 0.0))
+            if asked.kind in FIGURE_KINDS:  # a figure of the thing asked whole, not of a segment of it
+                c.score += W.g_phrase * _phrase(qtext, text)
             filled = fill(gap, s.text) if gap else None
             if filled is not None:
                 c.frame = filled.share

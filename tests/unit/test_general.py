@@ -529,3 +529,10 @@ def test_an_attribute_question_takes_the_clause_its_cue_opens():
     a = _ask("新航线的运营目标是什么？",
              "记者从港口集团获悉，两艘新船投入使用后，将进一步提高航线运力，助力新航线安全平稳运营。")
     assert not a.abstained and a.short_answer == "新航线安全平稳运营"
+
+
+def test_a_figure_for_the_whole_market_beats_one_segment_s_figure():
+    a = _ask("上半年国内电影市场票房收入是多少？",
+             "细分市场中，上半年国内动画电影市场票房收入62.3亿元，同比增长12%。",
+             "报告显示，上半年国内电影市场票房收入为262.7亿元，同比增长52.9%。")
+    assert not a.abstained and a.short_answer == "262.7亿元"
