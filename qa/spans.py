@@ -292,6 +292,9 @@ def _orgs(sentence: str) -> list[Span]:
         while j > 0 and i - j < 5 and toks[j - 1][1] in _ORG_BODY_FLAGS and toks[j - 1][0] not in _NOT_ORG_BODY:
             j -= 1
         start, end = toks[j][2], pos + len(w)
+        for m in _JOINED_BODY.finditer(sentence, max(0, start - 16), end):
+            if m.start() < start < m.end():  # "文化和旅游部": jieba splits at 和, which no body name holds, save these
+                start = m.start()
         paren = re.match(r"[（(][A-Za-z]{2,10}[）)]", sentence[end:])  # （CNAS）
         if paren:
             end += paren.end()
@@ -307,6 +310,10 @@ _DATELINE = re.compile(r"\s*(?:[一-鿿]{2,4})?\s*\d{1,2}月\d{1,2}日\s*(?:电|
 # A bare generic noun is an organisation only after a name: 鹏华|基金, 认证|中心, 公安|局.
 _GENERIC_ORG = frozenset(("局", "委", "部", "厅", "办", "院", "署", "团", "队", "社", "所", "基金", "银行", "集团", "公司",
                           "中心", "平台", "机构", "组织", "部队", "协会", "学会", "医院", "大学", "学院", "分行", "支行"))
+# Government departments whose names hold 和, a conjunction that otherwise ends an organisation's name
+# ("中国文化和旅游部" read as 旅游部): the State Council's ministries and the bureaus named after them.
+JOINED_BODIES = ("文化和旅游", "工业和信息化", "人力资源和社会保障", "住房和城乡建设", "自然资源和规划", "卫生和计划生育")
+_JOINED_BODY = re.compile("|".join(JOINED_BODIES))
 _NOT_ORG_BODY = frozenset(("记者", "报道", "消息", "日前", "近日", "今天", "目前", "会议", "活动", "工作", "问题", "情况", "时间"))
 
 

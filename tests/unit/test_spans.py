@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from qa.answer_types import classify
 from qa.spans import (
     CLOSING_WORDS,
@@ -318,3 +320,11 @@ def test_a_phrase_ending_in_a_prepositional_phrase_keeps_only_what_the_prepositi
     assert tidy(sentence, "加强与海关等有关部门") == "海关等有关部门"
     assert tidy("专家认为，德国在这方面的经验值得借鉴。", "德国在这方面") is None  # only a pronoun is left
     assert tidy("他说，德国在这方面。", "德国在这方面") == "德国在这方面"  # no verb after it: not cut
+
+
+@pytest.mark.parametrize(("sentence", "body"), [
+    ("夏季“村晚”活动由中国文化和旅游部主办。", "文化和旅游部"),
+    ("市住房和城乡建设局发布通知。", "住房和城乡建设局"),
+    ("据人力资源和社会保障部介绍，招聘会将持续一周。", "人力资源和社会保障部")])
+def test_a_department_whose_name_holds_he_is_read_whole(sentence, body):
+    assert any(body in f for f in texts(sentence, "org"))
