@@ -536,3 +536,4 @@ def test_a_figure_for_the_whole_market_beats_one_segment_s_figure():
              "细分市场中，上半年国内动画电影市场票房收入62.3亿元，同比增长12%。",
              "报告显示，上半年国内电影市场票房收入为262.7亿元，同比增长52.9%。")
     assert not a.abstained and a.short_answer == "262.7亿元"
+

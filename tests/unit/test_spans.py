@@ -328,3 +328,17 @@ def test_a_phrase_ending_in_a_prepositional_phrase_keeps_only_what_the_prepositi
     ("据人力资源和社会保障部介绍，招聘会将持续一周。", "人力资源和社会保障部")])
 def test_a_department_whose_name_holds_he_is_read_whole(sentence, body):
     assert any(body in f for f in texts(sentence, "org"))
+
+
+@pytest.mark.parametrize("sentence", [
+    "两国人民等待的时间太久了。",  # 太久: listed as a name in jieba's dictionary
+    "外交部对此表示严正抗议。",  # 严正: likewise
+    "停止纵容支持“台独”分裂势力“以武谋独”。",  # 武谋独: a slogan in quotes
+    "伯利兹中国和平统一促进会表示，一个中国原则是国际社会共识。",  # 伯利兹: the place a body's name opens with
+])
+def test_words_jieba_tags_as_names_are_not_people(sentence):
+    assert texts(sentence, "person") == []
+
+
+def test_a_dictionary_name_with_a_title_before_it_is_a_person():
+    assert "鲁迅" in texts("纪念馆展出了作家鲁迅的手稿。", "person")
