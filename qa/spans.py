@@ -730,5 +730,8 @@ def span_not_in_question(span: Span, question_text: str) -> bool:
         return False
     if text in question:
         return False
+    # word by word, a quoted name in the question does not count: "哪个城市实施了包括“保定小院”项目在内的…"
+    # names a project, and 保定市 still answers it
+    unquoted = _STRIP.sub("", _QUOTED.sub("", question_text))
     words = [(w, f) for w, f, _ in pos_tokens(text) if w.strip() and not _STRIP.fullmatch(w)]
-    return not all(w in question and (len(w) > 1 or f != "m") for w, f in words)
+    return not all(w in unquoted and (len(w) > 1 or f != "m") for w, f in words)

@@ -342,3 +342,9 @@ def test_words_jieba_tags_as_names_are_not_people(sentence):
 
 def test_a_dictionary_name_with_a_title_before_it_is_a_person():
     assert "鲁迅" in texts("纪念馆展出了作家鲁迅的手稿。", "person")
+
+
+def test_a_place_named_only_inside_a_quoted_name_of_the_question_still_answers_it():
+    question = "哪个城市实施了包括“青城小院”项目在内的20个养老项目？"
+    assert span_not_in_question(Span(0, 3, "青城市", "place"), question)
+    assert not span_not_in_question(Span(0, 6, "“青城小院”", "work"), question)
