@@ -56,6 +56,7 @@ class Candidate:
     quote_from: Sentence | None = None  # the earlier sentence that names the speaker, when the span is there
     frame: float = 0.0  # how well it fills the question's gap (qa.frame)
     other_period: bool = False  # it names reporting periods, none of them the asked one
+    other_place: bool = False  # a figure question's place is not named, as a word, in it, its lead or title
     order: int = 0  # reading order: breaks ties between equal scores
 
 
@@ -98,12 +99,22 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
     asked_periods = periods(question)
     gap = frame_of(question)
     attribute = asked_attribute(question)
+    # the places a figure question names: a figure of a passage that names one of them neither in its text nor in
+    # the title is another place's ("中国与沙特阿拉伯的贸易额" → "中国与东北亚五国贸易额"); the passage, not the
+    # sentence, since a report names its country once and then says 两国. Only places abroad: a Chinese place
+    # asked about is the figure path's, or the article's subject named once in a long report ("南关区…全区"); nor
+    # 中国, which Chinese news calls 我国
+    home = {m.text for m in find_places(question)} | {"中国"}
+    named = [canon(w) for w, f, _ in pos_tokens(question) if f == "ns" and len(w) >= 2 and w not in home] \
+        if asked.kind in FIGURE_KINDS else []
     term = asked_term(question)
     pending: list[tuple[float, Candidate, list[Sentence], object]] = []
     chunks = {(p.doc_id, p.meta.get("idx")): p for p in passages}
     for rank, p in enumerate(passages[:top]):
         anchor, _ = anchor_date(p.meta)
         title = canon(str(p.meta.get("title") or ""))
+        body = canon(p.text) if named else ""
+        elsewhere = any(w not in body and w not in title for w in named)
         sentences_before = _before(p, chunks) if asked.kind in SPEAKERS else []  # read only for a speaker
         for s in sentences_of(p):
             text = canon(s.text)
@@ -118,6 +129,7 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
                 sentences_before.append(s)
                 continue
             c = Candidate(s, rank, matched=matched, coverage=coverage, order=len(pending))
+            c.other_place = elsewhere
             c.score = (W.g_coverage * coverage + W.g_pairs * pairs - W.g_rank * rank
                        + W.g_dense * (p.dense or 0.0))
             if asked.kind in FIGURE_KINDS:  # a figure of the thing asked whole, not of a segment of it
@@ -184,7 +196,7 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
     if asked.kind == "person":  # "习近平主席": the name, not the title alone
         c.spans = [sp for sp in c.spans if not _TITLE_ONLY.fullmatch(sp.text)]
     c.spans = [sp for sp in c.spans if not _NEGATED.search(s.text, max(0, sp.start - 8), sp.start)]
-    if asked.kind in FIGURE_KINDS and c.other_period:
+    if asked.kind in FIGURE_KINDS and (c.other_period or c.other_place):
         c.spans = []  # "8月份平均气温是多少": July's 21.6℃ is another figure, not a weaker answer
     if asked.kind == "date" and anchor is not None and _FUTURE.search(question):
         c.spans = [sp for sp in c.spans if not _past(sp.text, anchor)]

@@ -537,3 +537,12 @@ def test_a_figure_for_the_whole_market_beats_one_segment_s_figure():
              "报告显示，上半年国内电影市场票房收入为262.7亿元，同比增长52.9%。")
     assert not a.abstained and a.short_answer == "262.7亿元"
 
+
+
+def test_a_figure_of_a_sentence_that_never_names_the_asked_country_is_not_the_answer():
+    a = _ask("2022年中国与巴西的双边贸易额是多少亿美元？",
+             "海关总署发布数据。2022年，中国与东盟十国贸易额共计9753亿美元，同比增长11.2%。")
+    assert a.abstained
+    a = _ask("2022年中国与巴西的双边贸易额是多少亿美元？",
+             "海关总署发布数据。2022年，中国与巴西双边贸易额达1714.9亿美元，同比增长4.9%。")
+    assert not a.abstained and "1714.9亿美元" in a.short_answer
