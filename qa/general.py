@@ -56,7 +56,7 @@ class Candidate:
     quote_from: Sentence | None = None  # the earlier sentence that names the speaker, when the span is there
     frame: float = 0.0  # how well it fills the question's gap (qa.frame)
     other_period: bool = False  # it names reporting periods, none of them the asked one
-    other_place: bool = False  # a figure question's place is not named, as a word, in it, its lead or title
+    other_place: bool = False  # a figure question's place abroad is named neither in its passage nor the title
     order: int = 0  # reading order: breaks ties between equal scores
 
 
@@ -84,6 +84,16 @@ def _phrase(qtext: str, text: str) -> float:
     return m.size / len(qtext)
 
 
+def _places_abroad(question: str) -> list[str]:
+    """The places abroad a figure question names. A figure of a passage that names one of them neither in its
+    text nor in the title is another place's ("中国与沙特阿拉伯的贸易额" → "中国与东北亚五国贸易额"): the passage,
+    not the sentence, since a report names a country once and then says 两国. Not Chinese places: one asked about
+    is the figure path's, or the article's subject named once in a long report ("南关区…全区"); nor 中国, which
+    Chinese news calls 我国."""
+    home = {m.text for m in find_places(question)} | {"中国"}
+    return [canon(w) for w, f, _ in pos_tokens(question) if f == "ns" and len(w) >= 2 and w not in home]
+
+
 def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Idf | None = None,
                top: int = 8, similar: Similar | None = None) -> list[Candidate]:
     """Every sentence of the first ``top`` passages, scored; best first. ``similar`` (the embedder's cosine of
@@ -99,14 +109,7 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
     asked_periods = periods(question)
     gap = frame_of(question)
     attribute = asked_attribute(question)
-    # the places a figure question names: a figure of a passage that names one of them neither in its text nor in
-    # the title is another place's ("中国与沙特阿拉伯的贸易额" → "中国与东北亚五国贸易额"); the passage, not the
-    # sentence, since a report names its country once and then says 两国. Only places abroad: a Chinese place
-    # asked about is the figure path's, or the article's subject named once in a long report ("南关区…全区"); nor
-    # 中国, which Chinese news calls 我国
-    home = {m.text for m in find_places(question)} | {"中国"}
-    named = [canon(w) for w, f, _ in pos_tokens(question) if f == "ns" and len(w) >= 2 and w not in home] \
-        if asked.kind in FIGURE_KINDS else []
+    named = _places_abroad(question) if asked.kind in FIGURE_KINDS else []
     term = asked_term(question)
     pending: list[tuple[float, Candidate, list[Sentence], object]] = []
     chunks = {(p.doc_id, p.meta.get("idx")): p for p in passages}

@@ -240,7 +240,6 @@ _ROLES = (r"专家|人才|人员|工人|警方|干部|代表|志愿者|官员|�
           r"主任|局长|厅长|院长|校长|董事长|总经理|经理|创始人|主持人|导演|演员|作家|学者|教授|研究员|院士|"
           r"法官|律师|警察|民警|士兵|军人|团队|家属|游客|乘客|市民|农民|商户|企业家")
 _ROLE_END = re.compile(rf"(?:{_ROLES})$")
-_ROLE_BEFORE = re.compile(rf"(?:{_ROLES})$")
 # "受助学生代表吉乐乐说": a name jieba does not know, between a role and a speech verb.
 _NAME_AFTER_ROLE = re.compile(rf"(?:{_ROLES})(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?=说|表示|介绍|称|指出|告诉|认为|坦言|透露|"
                               r"强调|提出|回忆|感慨|笑着|一行|在|发言)")
@@ -256,7 +255,7 @@ def _persons(sentence: str) -> list[Span]:
             # with ("伯利兹|中国和平统一促进会表示"): a name never runs straight into a body's
         if f in _PERSON_FLAGS and any(a <= pos and pos + len(w) <= b and b - a > len(w) for a, b in quoted):
             continue  # a part of a quoted phrase ("以武谋独" tagged 武谋独): a slogan, not a person
-        if f == "nr" and len(w) == 2 and dictionary_tag(w) == "nr" and not _ROLE_BEFORE.search(sentence, 0, pos):
+        if f == "nr" and len(w) == 2 and dictionary_tag(w) == "nr" and not _ROLE_END.search(sentence, 0, pos):
             continue  # jieba's dictionary lists thousands of two-character words as names (严正, 太久, 灵敏):
             # one counts as a name only with a title or role right before it ("作家鲁迅")
         if f in _PERSON_FLAGS and len(w) >= 2 or (f in _PERSON_FLAGS and _joined_name(toks, i)):
