@@ -200,7 +200,7 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
         c.spans = [sp for sp in c.spans if not _TITLE_ONLY.fullmatch(sp.text)]
     c.spans = [sp for sp in c.spans if not _NEGATED.search(s.text, max(0, sp.start - 8), sp.start)]
     if asked.kind in FIGURE_KINDS and (c.other_period or c.other_place):
-        c.spans = []  # "8月份平均气温是多少": July's 21.6℃ is another figure, not a weaker answer
+        c.spans = []  # another period's figure ("8月份平均气温是多少": July's 21.6℃) or another place's: not a weaker answer
     if asked.kind == "date" and anchor is not None and _FUTURE.search(question):
         c.spans = [sp for sp in c.spans if not _past(sp.text, anchor)]
     if asked.kind in FIGURE_KINDS and (outcome := _outcome(question)) is not None:
