@@ -28,8 +28,8 @@ from qa.weights import WEIGHTS as W
 from zhtext.dates import find_dates
 from zhtext.normalise import canon
 from zhtext.periods import periods
-from zhtext.places import find_places
-from zhtext.pos import pos_tokens
+from zhtext.places import find_places, names_whole
+from zhtext.pos import dictionary_tag, pos_tokens
 from zhtext.tokens import words
 from zhtext.vocabulary import PERSON_TITLES
 
@@ -91,7 +91,13 @@ def _places_abroad(question: str) -> list[str]:
     is the figure path's, or the article's subject named once in a long report ("南关区…全区"); nor 中国, which
     Chinese news calls 我国."""
     home = {m.text for m in find_places(question)} | {"中国"}
-    return [canon(w) for w, f, _ in pos_tokens(question) if f == "ns" and len(w) >= 2 and w not in home]
+    named = [w if f == "ns" else _place_opening(w) for w, f, _ in pos_tokens(question) if f in ("ns", "nt")]
+    return [canon(w) for w in named if len(w) >= 2 and w not in home]
+
+
+def _place_opening(body: str) -> str:
+    """The place an organisation's name opens with ("印度政府" → 印度, "美国国务院" → 美国), or ""."""
+    return next((body[:n] for n in range(len(body) - 1, 1, -1) if dictionary_tag(body[:n]) == "ns"), "")
 
 
 def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Idf | None = None,
@@ -117,7 +123,7 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
         anchor, _ = anchor_date(p.meta)
         title = canon(str(p.meta.get("title") or ""))
         body = canon(p.text) if named else ""
-        elsewhere = any(w not in body and w not in title for w in named)
+        elsewhere = any(not names_whole(body, w) and not names_whole(title, w) for w in named)
         sentences_before = _before(p, chunks) if asked.kind in SPEAKERS else []  # read only for a speaker
         for s in sentences_of(p):
             text = canon(s.text)

@@ -339,3 +339,21 @@ def main_city(title: str | None, body: str) -> str | None:
     if not score:
         return None
     return max(score, key=lambda c: (score[c], -first[c]))
+
+
+_LONGER_REACH = 4  # characters a longer place name may add on either side ("印度" → 印度尼西亚, 印度洋)
+
+
+def names_whole(text: str, name: str) -> bool:
+    """``name`` (a place, often abroad) occurs in ``text`` other than inside a longer place name jieba
+    knows: "印度尼西亚…出口税" does not name 印度, nor "南苏丹" 苏丹. A figure of Indonesia is no answer about India."""
+    at = text.find(name)
+    while at >= 0:
+        end = at + len(name)
+        inside = any(_pos(text[at - a: end + b]) == "ns"
+                     for a in range(0, min(_LONGER_REACH, at) + 1) for b in range(0, _LONGER_REACH + 1)
+                     if a or b)
+        if not inside:
+            return True
+        at = text.find(name, at + 1)
+    return False

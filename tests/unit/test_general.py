@@ -546,3 +546,13 @@ def test_a_figure_of_a_sentence_that_never_names_the_asked_country_is_not_the_an
     a = _ask("2022年中国与巴西的双边贸易额是多少亿美元？",
              "海关总署发布数据。2022年，中国与巴西双边贸易额达1714.9亿美元，同比增长4.9%。")
     assert not a.abstained and "1714.9亿美元" in a.short_answer
+
+
+def test_a_country_named_only_inside_a_longer_country_name_is_not_named():
+    # 印度 is in 印度尼西亚 as characters, not as a name: Indonesia's export tax is no answer about India's
+    a = _ask("印度政府对蒸谷米征收多少的出口税？",
+             "矿物资源富国印度尼西亚在2020年全面禁止镍出口，从今年开始决定对铜征收最多10%的出口税。")
+    assert a.abstained
+    a = _ask("印度政府对蒸谷米征收多少的出口税？",
+             "印度政府8月25日宣布，即日起对蒸谷米征收20%的出口税，有效期至10月15日。")
+    assert not a.abstained and "20%" in a.short_answer

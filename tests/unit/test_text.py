@@ -92,3 +92,12 @@ def test_an_annual_average_is_a_period_of_the_whole_year():
     from zhtext.periods import periods
     assert periods("年平均气温0℃至15℃") == {(1, 12)}
     assert periods("年均增长5.2%") == {(1, 12)}
+
+
+def test_a_place_inside_a_longer_place_name_is_not_named():
+    from zhtext.places import names_whole
+
+    assert not names_whole("印度尼西亚决定对铜征收出口税", "印度")
+    assert names_whole("印度尼西亚和印度都限制出口", "印度")
+    assert names_whole("印度政府宣布", "印度")
+    assert not names_whole("苏丹港口", "印度")
