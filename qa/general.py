@@ -211,6 +211,8 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
         c.spans = [sp for sp in c.spans if not _past(sp.text, anchor)]
     if asked.kind in FIGURE_KINDS and (outcome := _outcome(question)) is not None:
         c.spans = [sp for sp in c.spans if _outcome_fits(s.text, sp, outcome)]
+    if asked.kind in FIGURE_KINDS and (per_head := _per_head(question)) is not None:
+        c.spans = [sp for sp in c.spans if _per_head_fits(s.text, sp, per_head)]
     if filled is not None:
         inside = [sp for sp in c.spans if filled.span and sp.start < filled.span.end and filled.span.start < sp.end]
         if inside and asked.kind in LOOSE and filled.share >= W.frame_tight:
@@ -284,6 +286,28 @@ def _outcome_fits(text: str, span: Span, outcome: int) -> bool:
     clause = text[starts[-1] if starts else 0: stop.start() if stop else len(text)]
     said = {i for i, words in enumerate(OUTCOMES) if any(w in clause for w in words)}
     return not said or outcome in said
+
+
+# A figure per head and a total answer different questions: "每名学生获得了多少助学金" is not answered by
+# "为53名学生发放106万元助学金", nor "一共发放了多少" by "每人5000元". Per year or per day is left out: a year's
+# figure is stated without 每 ("2022年出口…").
+PER_HEAD = re.compile(r"每(?:一)?(?:名|人|位|个|户|家|辆|台|只|头|件|份|张|套|吨|公斤|斤|亩|平方米|所|例|场)|人均|户均|单价|均价")
+_SAID_PER_HEAD = re.compile(PER_HEAD.pattern + r"|每|平均|各|/")
+TOTAL = re.compile(r"一共|总共|共计|合计|总计|总额|总数|总量|总金额|总人数")
+
+
+def _per_head(question: str) -> bool | None:
+    """True when a figure question asks per head (每名, 人均), False when it asks a total, else None."""
+    return True if PER_HEAD.search(question) else False if TOTAL.search(question) else None
+
+
+def _per_head_fits(text: str, span: Span, per_head: bool) -> bool:
+    """The figure's clause says per head (每人, 人均, 元/人) exactly when the question asks so."""
+    starts = [m.end() for m in _CLAUSE_START.finditer(text, 0, span.start)]
+    stop = re.compile(r"[，,。；;！!？?]").search(text, span.end)
+    clause = text[starts[-1] if starts else 0: stop.start() if stop else len(text)]
+    said = _SAID_PER_HEAD.search(clause) is not None
+    return said if per_head else not PER_HEAD.search(clause)
 
 
 SPEAKERS = frozenset(("person", "org"))

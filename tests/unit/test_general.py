@@ -556,3 +556,16 @@ def test_a_country_named_only_inside_a_longer_country_name_is_not_named():
     a = _ask("印度政府对蒸谷米征收多少的出口税？",
              "印度政府8月25日宣布，即日起对蒸谷米征收20%的出口税，有效期至10月15日。")
     assert not a.abstained and "20%" in a.short_answer
+
+
+def test_a_question_per_head_is_not_answered_by_the_total():
+    body = ("现场为53名家庭困难学生发放106万元助学金。发放仪式上，基金会与受助学生代表签订助学协议，"
+            "受助学生每人每年将获得5000元资助。")
+    a = _ask("每名学生获得了多少助学金？", body)  # the sentence that says per head shares fewer words
+    assert "106万元" not in (a.short_answer or "")
+
+
+def test_a_question_for_the_total_is_not_answered_per_head():
+    body = "受助学生每人每年将获得5000元助学资助。本次共为53名受助学生发放106万元。"
+    a = _ask("受助学生一共获得多少元助学资助？", body)
+    assert not a.abstained and a.short_answer == "106万元"
