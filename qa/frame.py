@@ -63,7 +63,7 @@ def frame_of(question: str) -> Frame | None:
     return Frame(text[: m.start()], text[m.end():])
 
 
-def _piece(context: str, sentence: str, from_end: bool, after: int = 0) -> tuple[int, int]:
+def _piece(context: str, sentence: str, from_end: bool, after: int = 0, limit: int | None = None) -> tuple[int, int]:
     """The piece of ``context`` nearest the gap (its end when ``from_end``, else its start; within NEAR_GAP),
     the longest at that distance, that occurs in ``sentence`` at or after ``after``: (its length, its start
     in the sentence), or (0, -1). Nearest first: "承担" right before the gap says more about the gap than a
@@ -78,7 +78,7 @@ def _piece(context: str, sentence: str, from_end: bool, after: int = 0) -> tuple
             break
         for size in range(n - gap, MIN_PIECE - 1, -1):
             first = n - gap - size if from_end else gap
-            at = sentence.find(context[first: first + size], after)
+            at = sentence.find(context[first: first + size], after, limit)
             if at >= 0:
                 return size, at
     return 0, -1
@@ -89,12 +89,15 @@ def fill(frame: Frame, sentence: str) -> Fill:
     total = max(1, min(len(frame.left) + len(frame.right), FULL_MATCH))
     kl, left_at = _piece(frame.left, sentence, from_end=True) if frame.left else (0, -1)
     left_end = left_at + kl if kl else -1
-    kr, right_at = _piece(frame.right, sentence, from_end=False, after=left_end if kl else 0) if frame.right else (0, -1)
+    # after the gap means in its clause: "…维持对京津冀晋鲁豫防汛应急三级响应，…赴相关地区" does not put 地区 after the gap
+    stop = _CLAUSE.search(sentence, left_end) if kl else None
+    kr, right_at = _piece(frame.right, sentence, from_end=False, after=left_end if kl else 0,
+                          limit=stop.start() if stop else None) if frame.right else (0, -1)
     if kl and kr and 0 < right_at - left_end <= MAX_GAP and not _CLAUSE.search(sentence, left_end, right_at):
         head = _head_noun(frame.right)  # "接受什么程序" → 司法程序: the asked noun belongs to the answer
         end = right_at + len(head) if head and sentence.startswith(head, right_at) else right_at
         span = _span(sentence, left_end, end)
-    elif kl and not kr and frame.right and _piece(frame.right, sentence, from_end=False)[0]:
+    elif kl and not kr and frame.right and _piece(frame.right, sentence[:left_at], from_end=False)[0]:
         span = None  # the words after the gap come before those before it ("专案小组…警方的大力配合下"): no gap here
     elif kl:
         stop = _CLAUSE.search(sentence, left_end)

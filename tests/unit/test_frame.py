@@ -64,3 +64,10 @@ def test_the_fill_of_a_gap_is_a_phrase_on_whole_words_without_a_leftover_preposi
     got = fill(frame_of("防汛指挥部维持了哪些地区的防汛四级响应？"), "防汛指挥部维持对江西、湖南的防汛四级响应。")
     assert got.gap is not None and got.gap.text == "对江西、湖南"  # the characters between the frame's words
     assert got.span is not None and got.span.text == "江西、湖南"
+
+
+def test_the_words_after_the_gap_are_looked_for_in_its_clause_only():
+    # 地区 is in the next clause; the gap ends where 防汛应急三级响应 begins, and 地区 adds nothing to the match
+    f = fill(frame_of("国家防总维持了哪些地区的防汛应急三级响应？"),
+             "当前，国家防总维持对京津冀晋鲁豫防汛应急三级响应，在前期派出12个防汛工作组的基础上，加派3个工作组赴相关地区协助指导。")
+    assert f.gap.text == "对京津冀晋鲁豫"
