@@ -213,6 +213,8 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
         c.spans = [sp for sp in c.spans if _outcome_fits(s.text, sp, outcome)]
     if asked.kind in FIGURE_KINDS and (per_head := _per_head(question)) is not None:
         c.spans = [sp for sp in c.spans if _per_head_fits(s.text, sp, per_head)]
+    if levels := levels_in(question):
+        c.spans = [sp for sp in c.spans if _level_fits(s.text, sp, levels)]
     if filled is not None:
         inside = [sp for sp in c.spans if filled.span and sp.start < filled.span.end and filled.span.start < sp.end]
         if inside and asked.kind in LOOSE and filled.share >= W.frame_tight:
@@ -301,13 +303,47 @@ def _per_head(question: str) -> bool | None:
     return True if PER_HEAD.search(question) else False if TOTAL.search(question) else None
 
 
+_CLAUSE_MARK = re.compile(r"[，,。；;：:！!？?]")
+
+
+def _clause_of(text: str, span: Span) -> str:
+    """The clause a span stands in: between the marks that end clauses, not the 、 of a list."""
+    starts = [m.end() for m in _CLAUSE_MARK.finditer(text, 0, span.start)]
+    stop = _CLAUSE_MARK.search(text, span.end)
+    return text[starts[-1] if starts else 0: stop.start() if stop else len(text)]
+
+
 def _per_head_fits(text: str, span: Span, per_head: bool) -> bool:
     """The figure's clause says per head (每人, 人均, 元/人) exactly when the question asks so."""
     starts = [m.end() for m in _CLAUSE_START.finditer(text, 0, span.start)]
-    stop = re.compile(r"[，,。；;！!？?]").search(text, span.end)
+    stop = _CLAUSE_MARK.search(text, span.end)
     clause = text[starts[-1] if starts else 0: stop.start() if stop else len(text)]
     said = _SAID_PER_HEAD.search(clause) is not None
     return said if per_head else not PER_HEAD.search(clause)
+
+
+# A level names one response or alert among several: "哪些地区的三级响应" is not answered by the regions of
+# "对天津、河北的防汛二级应急响应，对北京、吉林、黑龙江维持防汛三级应急响应".
+LEVEL = re.compile(r"(?:[一二三四1-4]|I{1,3}V?|IV|[ⅠⅡⅢⅣ])级|[红橙黄蓝]色(?=预警|警报|等级)")
+
+
+_LEVEL_DIGITS = str.maketrans({"一": "1", "二": "2", "三": "3", "四": "4", "Ⅰ": "1", "Ⅱ": "2", "Ⅲ": "3", "Ⅳ": "4"})
+_ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4"}
+
+
+def levels_in(text: str) -> set[str]:
+    """The levels a text names, as digits ("三级", "Ⅲ级", "III级" → 3级) or colours (橙色)."""
+    out = set()
+    for m in LEVEL.finditer(text):
+        word = m.group(0)
+        out.add(_ROMAN[word[:-1]] + "级" if word[:-1] in _ROMAN else word.translate(_LEVEL_DIGITS))
+    return out
+
+
+def _level_fits(text: str, span: Span, levels: set[str]) -> bool:
+    """False when the span's clause names a level and not one the question asks."""
+    said = levels_in(_clause_of(text, span))
+    return not said or bool(said & levels)
 
 
 SPEAKERS = frozenset(("person", "org"))

@@ -391,6 +391,11 @@ _CLAUSE_END = re.compile(r"[，,。；;！!？?\n]")
 _ITEM = r"[^\s，,。；;：:、！!？?“”《》（）()]"
 _ENUM = re.compile(rf"{_ITEM}{{1,14}}(?:、{_ITEM}{{1,14}})+(?:(?:和|及|以及|与|或|或者){_ITEM}{{1,14}})?")
 _SHORT_LIST = re.compile(rf"[{PLACE_ABBREVIATIONS}]{{2,6}}[两三四五六七八九十](?:国|方|地|省|市|区)")  # 美英澳三国
+# Provinces by their one-character names, run together: "京津冀晋鲁豫防汛应急三级响应" lists six. Three at least:
+# two (京沪, 中欧) are mostly a name of their own (京沪高铁).
+_PROVINCE_RUN = re.compile(r"(?<![京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川黔滇藏陕甘青宁疆港澳台])"
+                           r"[京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川黔滇藏陕甘青宁疆港澳台]{2,9}"
+                           r"[京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川黔滇藏陕甘宁疆港澳台]")  # not 青: 台青(年)
 _PAIR_GAP = r"\s*(?:和|与|及|以及|同|、|或)\s*"
 
 
@@ -421,8 +426,14 @@ def _lists(sentence: str) -> list[Span]:
         longest_rest = max(len(x) for x in items[1:])
         first = items[0]
         cut = max(0, len(first) - (longest_rest + 2))  # "研究显示协作机器人、物流机器人" → the items only
-        spans.append((m.start() + cut, m.end()))
+        end = m.end()
+        if len(items) > 2:  # the last item is no longer than the middle ones, give or take a suffix (三省)
+            end = _last_item_end(sentence, end - len(items[-1]), end, max(len(x) for x in items[1:-1]) + 2)
+        spans.append((m.start() + cut, end))
     spans += [(m.start(), m.end()) for m in _SHORT_LIST.finditer(sentence)]
+    bounds = {pos for _, _, pos in pos_tokens(sentence)} | {len(sentence)}
+    spans += [(m.start(), m.end()) for m in _PROVINCE_RUN.finditer(sentence)  # whole words: not 辽宁|辽(河)
+              if m.start() in bounds and m.end() in bounds]
     names = sorted({(s.start, s.end) for s in _orgs(sentence) + _places(sentence) + _persons(sentence)})
     for (s1, e1), (s2, e2) in zip(names, names[1:], strict=False):  # "商务部和云南省人民政府"
         if e1 <= s2 and re.fullmatch(_PAIR_GAP, sentence[e1:s2]):
@@ -433,6 +444,19 @@ def _lists(sentence: str) -> list[Span]:
     spans = [(next((b for b in range(s, e) if b in starts), s), e) for s, e in spans]
     merged = _merge(sorted(spans), sentence, "")
     return [Span(s, e, sentence[s:e], "list") for s, e in merged]
+
+
+def _last_item_end(sentence: str, start: int, end: int, longest: int) -> int:
+    """Where a list's last item ends: on a whole word, at most ``longest`` characters in unless its first word
+    is longer. "北京、吉林、黑龙江维持防汛三级应急响应" ends after 黑龙江; what follows is the clause's verb."""
+    stop = start
+    for word, _, at in pos_tokens(sentence):
+        if at < start or at >= end:
+            continue
+        if at + len(word) - start > longest and stop > start:
+            break
+        stop = at + len(word)
+    return min(max(stop, start + 1), end)
 
 
 _NOT_OPENING = {"uj", "ul", "uz", "ug", "p", "c", "d", "x"}

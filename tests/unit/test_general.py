@@ -569,3 +569,9 @@ def test_a_question_for_the_total_is_not_answered_per_head():
     body = "受助学生每人每年将获得5000元助学资助。本次共为53名受助学生发放106万元。"
     a = _ask("受助学生一共获得多少元助学资助？", body)
     assert not a.abstained and a.short_answer == "106万元"
+
+
+def test_a_list_for_one_level_is_not_the_list_of_another_level():
+    a = _ask("国家防总维持了哪些地区的防汛三级应急响应？",
+             "当前，国家防总维持对天津、河北的防汛二级应急响应，对北京、吉林、黑龙江维持防汛三级应急响应。")
+    assert not a.abstained and a.short_answer == "北京、吉林、黑龙江"

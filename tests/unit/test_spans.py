@@ -348,3 +348,17 @@ def test_a_place_named_only_inside_a_quoted_name_of_the_question_still_answers_i
     question = "哪个城市实施了包括“青城小院”项目在内的20个养老项目？"
     assert span_not_in_question(Span(0, 3, "青城市", "place"), question)
     assert not span_not_in_question(Span(0, 6, "“青城小院”", "work"), question)
+
+
+def test_a_list_ends_with_its_last_item_not_the_clause_after_it():
+    spans = [s.text for s in find_spans("对北京、吉林、黑龙江维持防汛三级应急响应。", "list")]
+    assert "北京、吉林、黑龙江" in spans
+    assert not any("维持" in s for s in spans)
+    assert "湖南、湖北、江西三省" in [s.text for s in find_spans("湖南、湖北、江西三省启动响应。", "list")]
+
+
+def test_provinces_run_together_by_their_short_names_are_a_list():
+    assert "京津冀晋鲁豫" in [s.text for s in find_spans("国家防总维持对京津冀晋鲁豫防汛应急三级应急响应。", "list")]
+    # a run that ends inside a word is none: 辽宁|辽河, 台青|吉林
+    assert not [s for s in find_spans("辽宁辽河上游发生洪水。", "list") if "辽宁辽" in s.text]
+    assert not [s for s in find_spans("台青吉林行活动举行。", "list") if "台青吉" in s.text]
