@@ -635,7 +635,8 @@ def tidy_phrase(sentence: str, start: int, end: int, kind: str) -> Span | None:
         if inside[0][1] == "r" or inside[0][0][0] in _DEMONSTRATIVES or sum(len(w) for w, _, _ in inside) < 2:
             return None  # "德国在这方面": only a pronoun is left
     start, end = inside[0][2], inside[-1][2] + len(inside[-1][0])
-    if kind != "list" and inside[-1][1] in _HEAD_BEFORE:
+    if kind != "list" and inside[-1][1] in _HEAD_BEFORE and not _PROVINCE_RUN.fullmatch(inside[-1][0]):
+        # (jieba tags a run of provinces' short names as a person, 晋鲁豫: a list of places has no lost head)
         nxt = after.get(end)
         taken = 0
         while nxt is not None and nxt < len(toks) and toks[nxt][1] in _HEAD_NOUN and taken < HEAD_WORDS:

@@ -575,3 +575,9 @@ def test_a_list_for_one_level_is_not_the_list_of_another_level():
     a = _ask("国家防总维持了哪些地区的防汛三级应急响应？",
              "当前，国家防总维持对天津、河北的防汛二级应急响应，对北京、吉林、黑龙江维持防汛三级应急响应。")
     assert not a.abstained and a.short_answer == "北京、吉林、黑龙江"
+
+
+def test_provinces_named_together_answer_which_regions():
+    a = _ask("国家防总维持了哪些地区的防汛应急三级响应？",
+             "当前，国家防总维持对京津冀晋鲁豫防汛应急三级响应，在前期派出12个防汛工作组的基础上，加派3个工作组赴相关地区协助指导。")
+    assert not a.abstained and a.short_answer == "京津冀晋鲁豫"
