@@ -28,7 +28,7 @@ from qa.weights import WEIGHTS as W
 from zhtext.dates import find_dates
 from zhtext.normalise import canon
 from zhtext.periods import periods
-from zhtext.places import find_places, names_whole
+from zhtext.places import find_places, names_country, names_whole
 from zhtext.pos import dictionary_tag, pos_tokens
 from zhtext.tokens import words
 from zhtext.vocabulary import PERSON_TITLES
@@ -213,6 +213,8 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
         c.spans = [sp for sp in c.spans if _outcome_fits(s.text, sp, outcome)]
     if asked.kind in FIGURE_KINDS and (per_head := _per_head(question)) is not None:
         c.spans = [sp for sp in c.spans if _per_head_fits(s.text, sp, per_head)]
+    if ASKS_COUNTRY.search(question):
+        c.spans = [sp for sp in c.spans if names_country(sp.text)]
     if levels := levels_in(question):
         c.spans = [sp for sp in c.spans if _level_fits(s.text, sp, levels)]
     if filled is not None:
@@ -344,6 +346,10 @@ def _level_fits(text: str, span: Span, levels: set[str]) -> bool:
     """False when the span's clause names a level and not one the question asks."""
     said = levels_in(_clause_of(text, span))
     return not said or bool(said & levels)
+
+
+# "哪个国家指责…" is answered by a state: not 南沙 or 香港, places of one, which a place question would take.
+ASKS_COUNTRY = re.compile(r"(?:哪|什么|何)(?:个|些|一个|一些)?国家|哪国|哪几个国家")
 
 
 SPEAKERS = frozenset(("person", "org"))

@@ -351,9 +351,26 @@ def names_whole(text: str, name: str) -> bool:
     while at >= 0:
         end = at + len(name)
         inside = any(_pos(text[at - a: end + b]) == "ns"
-                     for a in range(0, min(_LONGER_REACH, at) + 1) for b in range(0, _LONGER_REACH + 1)
+                     for a in range(0, min(_LONGER_REACH, at) + 1)
+                     for b in range(0, min(_LONGER_REACH, len(text) - end) + 1)
                      if a or b)
         if not inside:
             return True
         at = text.find(name, at + 1)
     return False
+
+
+@lru_cache(maxsize=1)
+def countries() -> frozenset[str]:
+    """The Chinese names of the world's states (``zhtext/data/countries.txt``), short forms included."""
+    text = resources.files("zhtext").joinpath("data", "countries.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+_COUNTRIES_BY_SHORT_NAME = re.compile(r"[两三四五六七八九十]国")  # 美英澳三国
+
+
+def names_country(text: str) -> bool:
+    """``text`` names a state ("美国", "美国国务院", "美英澳三国"), as a word of its own: 南沙 and 香港 are places,
+    not states, and 印度 inside 印度尼西亚 is no mention of India."""
+    return bool(_COUNTRIES_BY_SHORT_NAME.search(text)) or any(c in text and names_whole(text, c) for c in countries())

@@ -581,3 +581,16 @@ def test_provinces_named_together_answer_which_regions():
     a = _ask("国家防总维持了哪些地区的防汛应急三级响应？",
              "当前，国家防总维持对京津冀晋鲁豫防汛应急三级响应，在前期派出12个防汛工作组的基础上，加派3个工作组赴相关地区协助指导。")
     assert not a.abstained and a.short_answer == "京津冀晋鲁豫"
+
+
+def test_which_country_is_answered_by_a_state_not_a_place_within_one():
+    a = _ask("哪个国家指责中国在仁爱礁对菲律宾船只使用水炮？",
+             "中国海警8月5日在南沙仁爱礁海域对菲律宾船只进行拦阻并使用水炮。美国国务院发表声明，指责中国在仁爱礁使用水炮。")
+    assert not a.abstained and "美国" in a.short_answer
+    assert "南沙" not in a.short_answer
+
+
+def test_which_country_is_not_answered_by_a_district():
+    a = _ask("哪个国家指责中国在仁爱礁对菲律宾船只使用水炮？",
+             "菲律宾海岸警卫队称，中国海警在南沙仁爱礁海域对菲律宾船只使用水炮，菲方对此予以指责。")
+    assert "南沙" not in (a.short_answer or "")

@@ -101,3 +101,10 @@ def test_a_place_inside_a_longer_place_name_is_not_named():
     assert names_whole("印度尼西亚和印度都限制出口", "印度")
     assert names_whole("印度政府宣布", "印度")
     assert not names_whole("苏丹港口", "印度")
+
+
+def test_a_state_is_named_by_its_name_or_short_names_with_a_count():
+    from zhtext.places import names_country
+
+    assert names_country("美国国务院") and names_country("美英澳三国") and names_country("新加坡")
+    assert not names_country("南沙") and not names_country("香港") and not names_country("圣彼得堡")
