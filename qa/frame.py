@@ -111,7 +111,23 @@ def fill(frame: Frame, sentence: str) -> Fill:
         span = _span(sentence, begin, right_at)
     else:
         span = None
-    return Fill(span, kl + kr, min(1.0, (kl + kr) / total), sentence)
+    share = min(1.0, (kl + kr) / total)
+    if kl and not kr and _skipped_verb(frame.left, sentence[left_at:left_end]):
+        share /= 2  # "HXN3型内燃机车优化了哪个系统结构" read as "HXN3型内燃机车…": only the subject matched
+    return Fill(span, kl + kr, share, sentence)
+
+
+# Verbs that only qualify the verb after them: skipping "可能会" loses nothing the answer depends on.
+_AUXILIARIES = frozenset("可能 会 能 能够 将 将要 要 应 应该 应当 可以 需要 须 必须 已 已经 曾 曾经 正在 在 了 过 着 是 仍 仍将 还".split())
+
+
+def _skipped_verb(left: str, piece: str) -> bool:
+    """The left piece was found only by passing over a verb next to the gap ("优化了", "成为了"): the sentence
+    speaks of the question's subject, not of what it did. Auxiliaries ("可能会") are passed over freely."""
+    if not piece or left.endswith(piece):
+        return False
+    skipped = left[left.rfind(piece) + len(piece):] if piece in left else ""
+    return any(f.startswith("v") and w not in _AUXILIARIES for w, f, _ in pos_tokens(skipped))
 
 
 def _noun_chars(text: str) -> frozenset[int]:

@@ -71,3 +71,12 @@ def test_the_words_after_the_gap_are_looked_for_in_its_clause_only():
     f = fill(frame_of("国家防总维持了哪些地区的防汛应急三级响应？"),
              "当前，国家防总维持对京津冀晋鲁豫防汛应急三级响应，在前期派出12个防汛工作组的基础上，加派3个工作组赴相关地区协助指导。")
     assert f.gap.text == "对京津冀晋鲁豫"
+
+
+def test_a_sentence_matching_only_the_subject_past_the_asked_verb_fills_the_frame_half():
+    # "HXN3型内燃机车优化了[?]系统结构": a sentence naming the locomotive but not 优化 nor 系统结构 says what it is,
+    # not what was optimised; "可能会" before the gap is passed over freely
+    f = frame_of("HXN3型内燃机车优化了哪个系统结构？")
+    assert fill(f, "HXN3型内燃机车为6000马力交流传动型内燃机车。").share <= 0.5
+    g = frame_of("华商基金预计长债利率可能会怎样变动？")
+    assert fill(g, "华商基金杜磊预计，“宽货币”仍将推动长债利率波动下行。").share > 0.5
