@@ -241,7 +241,7 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
         c.best = max(c.spans, key=lambda sp: (_named(sp) if asked.kind == "person" else 0,
                                               _closeness(s.text, sp, c.matched)))
         c.score += W.g_span * _closeness(s.text, c.best, c.matched) + (W.g_head if headed else 0.0)
-    elif asked.kind in SPEAKERS and (said := _speaker(question, asked, before, anchor)):
+    elif asked.kind in SPEAKERS and _ASKS_STATEMENT.search(question) and (said := _speaker(question, asked, before, anchor)):
         c.best, c.quote_from, back = said  # "谢锋表示，…。……要求停止制裁…": the speaker is named before
         c.score += W.g_span * 0.5 - W.g_speaker_back * min(back, W.speaker_reach)
         if back > W.speaker_reach:  # named further back, with a speech verb: by the chunks crossed
@@ -434,6 +434,13 @@ def _before(p: Passage, chunks: dict[tuple, Passage]) -> list[Sentence]:
 _SPEECH = re.compile(r"[^，,。；;：:！!？?]{0,16}?(?:表示|指出|强调|呼吁|认为|介绍|坦言|透露|回应|警告|敦促|重申|"
                      r"提出|要求|谈到|提到|补充|宣布|答记者问|说(?![明服法])|(?<![名简号职尊])称(?![为号作赞])|"
                      r"发表[^，,。；;]{0,8}?(?:演讲|讲话|致辞|讲演|谈话|声明)|致辞|讲话)")
+
+
+# What a speaker does: a question about who said, asked or proposed something ("谁要求停止武装台湾") may be
+# answered by the speaker named sentences before; "中介服务事项会纳入哪个平台" asks about no statement, and a body
+# named before ("《中共中央 国务院关于…》") is no answer to it.
+_ASKS_STATEMENT = re.compile(r"表示|指出|强调|呼吁|认为|介绍|坦言|透露|回应|警告|敦促|重申|提出|要求|谈到|提到|宣布|说|称|"
+                             r"主张|倡议|建议|指责|谴责|批评|反对|支持|承诺|希望|表态|声明|发言|讲话|致辞|演讲|答|问")
 
 
 def _speaker(question: str, asked: AskedType, before: list[Sentence],

@@ -594,3 +594,9 @@ def test_which_country_is_not_answered_by_a_district():
     a = _ask("哪个国家指责中国在仁爱礁对菲律宾船只使用水炮？",
              "菲律宾海岸警卫队称，中国海警在南沙仁爱礁海域对菲律宾船只使用水炮，菲方对此予以指责。")
     assert "南沙" not in (a.short_answer or "")
+
+
+def test_a_body_named_sentences_before_answers_only_a_question_about_a_statement():
+    body = "国务院办公厅印发通知，部署优化营商环境工作。二是中介服务事项会纳入统一的平台管理。"
+    a = _ask("中介服务事项会纳入哪个平台？", body)
+    assert "国务院办公厅" not in (a.short_answer or "")
