@@ -19,12 +19,13 @@ from qa.messages import say
 from qa.question import Question
 from qa.scoring import score
 from qa.sentences import Sentence, sentences_of
-from qa.slots import CN_COUNT, COUNT, counted_place, numbers, slot_unit
+from qa.slots import CN_COUNT, COUNT, counted_place, numbers, slot_context, slot_unit
 from qa.verify import numbers as figures_in
 from qa.verify import unsupported_numbers
 from qa.weights import WEIGHTS as W
 from zhtext.dates import DateMention
 from zhtext.normalise import canon
+from zhtext.vocabulary import SPECIFIC
 
 
 def _qualifier(best: Sentence, sentences: list[Sentence], q: Question) -> Sentence | None:
@@ -120,6 +121,15 @@ def routed_to_figures(q: Question, asked: AskedType) -> bool:
 PINNED_KINDS = frozenset(("person", "date", "time", "amount", "percent"))  # with a place, the figure path's title and date rules hold
 
 
+def _counts_another_measure(q: Question, best) -> bool:
+    """The chosen figure's own clause names another measure and none of the asked ones: "…公司实现营业收入
+    1390.81万元" is no 净利润, whatever the sentence before says or however near the company's name it stands."""
+    asked = specific(q)
+    _, around = slot_context(best.text, best.slot)
+    other = [m for m in SPECIFIC if m in around and m not in asked and not any(m in a or a in m for a in asked)]
+    return bool(asked and other and not any(m in around for m in asked))
+
+
 def constrained(q: Question, passages: list[Passage], top: int = 12) -> Answer | None:
     en = _english(q)
     fitting = [p for p in passages if p.date_match and p.place_match]
@@ -136,6 +146,9 @@ def constrained(q: Question, passages: list[Passage], top: int = 12) -> Answer |
     total = None  # the day's total, quoted before the breakdown that answers ("9例阳性感染者" → "2例为确诊病例")
     if missing and (part_of := _breakdown(q, best, fitting)) is not None:
         total, best, missing = best, part_of, []
+    if not missing and q.kind == "count" and best.slot is not None and not best.slot.scrubbed \
+            and _counts_another_measure(q, best):
+        return None  # the figure nearest the asked place counts another measure: the span path reads the clauses
     if missing:
         what = "、".join(missing)
         return _abstain(q, say("no_figure_for", en, where=_where_when(q), what=what))

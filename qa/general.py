@@ -31,7 +31,7 @@ from zhtext.periods import periods
 from zhtext.places import find_places, names_country, names_whole
 from zhtext.pos import dictionary_tag, pos_tokens
 from zhtext.tokens import words
-from zhtext.vocabulary import PERSON_TITLES
+from zhtext.vocabulary import PERSON_TITLES, SPECIFIC
 
 Idf = Callable[[str], float]
 Similar = Callable[[list[str]], list[float]]
@@ -211,6 +211,8 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
         c.spans = [sp for sp in c.spans if not _past(sp.text, anchor)]
     if asked.kind in FIGURE_KINDS and (outcome := _outcome(question)) is not None:
         c.spans = [sp for sp in c.spans if _outcome_fits(s.text, sp, outcome)]
+    if asked.kind in FIGURE_KINDS and (measures := asked_measures(question)):
+        c.spans = [sp for sp in c.spans if _measure_fits(s.text, sp, measures)]
     if asked.kind in FIGURE_KINDS and (per_head := _per_head(question)) is not None:
         c.spans = [sp for sp in c.spans if _per_head_fits(s.text, sp, per_head)]
     if ASKS_COUNTRY.search(question):
@@ -306,6 +308,27 @@ def _per_head(question: str) -> bool | None:
 
 
 _CLAUSE_MARK = re.compile(r"[，,。；;：:！!？?]")
+
+
+def asked_measures(question: str) -> list[str]:
+    """The measures a figure question names (``zhtext.vocabulary.SPECIFIC``: 确诊, 净利润, 营收…), the longest
+    where one holds another."""
+    text = canon(question)
+    found = [m for m in SPECIFIC if m in text]
+    return [m for m in found if not any(m != o and m in o for o in found)]
+
+
+def _measure_fits(text: str, span: Span, measures: list[str]) -> bool:
+    """False when the figure's clause names another measure and none asked: "实现营业收入1390.81万元" is no
+    net profit. A clause naming no measure ("同比减亏222.62万元") is read with its whole sentence."""
+    starts = [m.end() for m in _CLAUSE_START.finditer(text, 0, span.start)]
+    stop = _CLAUSE_MARK.search(text, span.end)
+    clause = canon(text[starts[-1] if starts else 0: stop.start() if stop else len(text)])
+    if not any(m in clause for m in SPECIFIC):
+        clause = canon(text)
+    if any(m in clause for m in measures):
+        return True
+    return not any(m in clause and not any(m in a or a in m for a in measures) for m in SPECIFIC)
 
 
 def _clause_of(text: str, span: Span) -> str:

@@ -15,11 +15,14 @@ MEASURES = ("新增", "确诊", "无症状", "阳性", "感染者", "次密接",
 
 # Measures that narrow a count: a sentence about new infections does not answer "新增死亡病例多少例".
 SPECIFIC = ("次密接", "密接", "确诊", "无症状", "死亡", "出院", "治愈", "境外输入", "核酸", "采样", "隔离", "排查",
-            "重症", "危重")
+            "重症", "危重",
+            # a company's figures: revenue is not profit, nor a loss ("实现营业收入1390.81万元…亏损1449.72万元"
+            # answers no question about 净利润)
+            "营收", "净利润", "利润总额", "毛利", "亏损")
 
 # One spelling per measure, for matching only (answers quote the article as written).
 CANON = (("密接的密接", "次密接"), ("次密切接触者", "次密接"), ("密切接触者", "密接"), ("密接者", "密接"),
-         ("无症状感染", "无症状"), ("本土", "本地"), ("遇难", "死亡"))
+         ("无症状感染", "无症状"), ("本土", "本地"), ("遇难", "死亡"), ("营业总收入", "营收"), ("营业收入", "营收"))
 
 # Words that say nothing of the thing asked once the measures are weighed on their own
 # (residual character pairs leave them out).

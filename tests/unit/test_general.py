@@ -600,3 +600,12 @@ def test_a_body_named_sentences_before_answers_only_a_question_about_a_statement
     body = "国务院办公厅印发通知，部署优化营商环境工作。二是中介服务事项会纳入统一的平台管理。"
     a = _ask("中介服务事项会纳入哪个平台？", body)
     assert "国务院办公厅" not in (a.short_answer or "")
+
+
+def test_revenue_is_no_answer_to_a_question_about_net_profit():
+    body = ("丽江和府酒店有限公司实现营业收入6411.82万元，同比上升209.44%，实现净利润98.82万元。"
+            "迪庆香巴拉旅游投资有限公司实现营业收入1390.81万元，同比增长139.40%，亏损1449.72万元。")
+    a = _ask("迪庆香巴拉旅游投资有限公司上半年实现了多少净利润？", body)
+    assert a.abstained and "1390.81" not in a.answer.split("。")[0]
+    a = _ask("丽江和府酒店有限公司上半年实现了多少净利润？", body)
+    assert not a.abstained and "98.82万元" in a.answer
