@@ -327,6 +327,8 @@ _NOT_ORG_BODY = frozenset(("记者", "报道", "消息", "日前", "近日", "�
 def _places(sentence: str) -> list[Span]:
     spans = [(m.start, m.end) for m in find_places(sentence)]
     for w, f, pos in pos_tokens(sentence):
+        if f == "ns" and len(w) == 2 and dictionary_tag(w) is None:
+            continue  # a two-character "place" jieba's HMM made up from the words around it ("火炬|塔原|设计")
         if f == "ns" or (f in ("n", "nz", "nr", "nt", "j", "s") and len(w) >= 2 and _PLACE_ENDINGS.search(w)):
             spans.append((pos, pos + len(w)))
     merged = _merge(sorted(spans), sentence, "")
@@ -336,7 +338,9 @@ def _places(sentence: str) -> list[Span]:
 # Words jieba tags as places that name none: a count of places ("粤陕两省", "三国") or a place only relative to
 # the story (当地, 各地, 国内, 地区). "在哪里" is never answered by them.
 _NOT_A_PLACE = re.compile(r"[一二两三四五六七八九十几多数各\d]+[省市国地方区县州]|地区|地方|当地|各地|本地|外地|异地|多地|"
-                          r"全国|全省|全市|国内|国外|境内|境外|海外|区域|附近|现场|周边|沿线")
+                          r"全国|全省|全市|国内|国外|境内|境外|海外|区域|附近|现场|周边|沿线|"
+                          # words that only end like a place: 节省 (saves), 上市 (listed), 股市 (stock market)
+                          r"节省|反省|自省|上市|股市|楼市|车市|城市")
 
 
 # "在舞台上边唱边跳", "在离场地将近200米外的湖边": where something happens is often a noun with a locative

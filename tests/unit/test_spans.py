@@ -362,3 +362,10 @@ def test_provinces_run_together_by_their_short_names_are_a_list():
     # a run that ends inside a word is none: 辽宁|辽河, 台青|吉林
     assert not [s for s in find_spans("辽宁辽河上游发生洪水。", "list") if "辽宁辽" in s.text]
     assert not [s for s in find_spans("台青吉林行活动举行。", "list") if "台青吉" in s.text]
+
+
+def test_a_two_character_place_jieba_made_up_is_no_place():
+    # jieba's HMM reads 火炬|塔原|设计 and tags 塔原 a place; its dictionary does not know it
+    assert "塔原" not in [s.text for s in find_spans("成都大运会主火炬塔原设计标准燃气输出量为大火3000m³/小时。", "place")]
+    assert "成都" in [s.text for s in find_spans("成都大运会主火炬塔原设计标准燃气输出量为大火3000m³/小时。", "place")]
+    assert "节省" not in [s.text for s in find_spans("相较于按原设计标准满负荷燃烧，节省燃气约60%。", "place")]
