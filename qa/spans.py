@@ -266,7 +266,8 @@ def _persons(sentence: str) -> list[Span]:
                 start = toks[i - 1][2]
             spans.append((start, pos + len(w)))
     spans += [(m.start(), m.end()) for m in _TITLED.finditer(sentence)]
-    spans += [m.span("name") for m in _NAME_AFTER_ROLE.finditer(sentence)]
+    spans += [m.span("name") for m in _NAME_AFTER_ROLE.finditer(sentence)
+              if dictionary_tag(m.group("name")) in (None, "nr", "nrt", "nrfg")]  # not "主席|培训班|在…": a word
     merged = _merge(sorted(spans), sentence, rf"[{_NAME_SEP}]")
     names = {s for s, _ in merged}
     # a role right before a name is that person's title, not another person: "主席陈式海" answers 陈式海

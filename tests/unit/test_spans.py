@@ -369,3 +369,9 @@ def test_a_two_character_place_jieba_made_up_is_no_place():
     assert "塔原" not in [s.text for s in find_spans("成都大运会主火炬塔原设计标准燃气输出量为大火3000m³/小时。", "place")]
     assert "成都" in [s.text for s in find_spans("成都大运会主火炬塔原设计标准燃气输出量为大火3000m³/小时。", "place")]
     assert "节省" not in [s.text for s in find_spans("相较于按原设计标准满负荷燃烧，节省燃气约60%。", "place")]
+
+
+def test_a_common_word_between_a_role_and_a_verb_is_no_name():
+    sentence = "全国侨联挂兼职副主席培训班在闽成功举办。"
+    assert "培训班" not in [s.text for s in find_spans(sentence, "person")]
+    assert "吉乐乐" in [s.text for s in find_spans("受助学生代表吉乐乐说，会用爱心回报社会。", "person")]
