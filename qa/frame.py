@@ -108,7 +108,8 @@ def fill(frame: Frame, sentence: str) -> Fill:
         agent = [m.end() for m in _AGENT.finditer(sentence, begin, right_at)]  # "他当时是被“沙袋" → 沙袋
         if agent and right_at - agent[-1] >= MIN_PIECE:
             begin = agent[-1]
-        span = _span(sentence, begin, right_at)
+        head = _head_noun(frame.right)  # "对哪种无人机发射了…" → …“死神”无人机: the asked noun is the answer's head
+        span = _span(sentence, begin, right_at + len(head) if head and sentence.startswith(head, right_at) else right_at)
     else:
         span = None
     share = min(1.0, (kl + kr) / total)
@@ -139,7 +140,7 @@ def _head_noun(right: str) -> str:
     """The nouns the right context opens with ("工作任务完成" → 工作任务), or ""."""
     head = ""
     for word, flag, _ in pos_tokens(right):
-        if flag[:1] != "n" and flag != "vn":
+        if flag[:1] != "n" and flag != "vn" and not (flag == "l" and len(word) <= 3):  # 无人机 is l
             break
         head += word
     return head

@@ -80,3 +80,8 @@ def test_a_sentence_matching_only_the_subject_past_the_asked_verb_fills_the_fram
     assert fill(f, "HXN3型内燃机车为6000马力交流传动型内燃机车。").share <= 0.5
     g = frame_of("华商基金预计长债利率可能会怎样变动？")
     assert fill(g, "华商基金杜磊预计，“宽货币”仍将推动长债利率波动下行。").share > 0.5
+
+
+def test_the_asked_noun_after_the_gap_belongs_to_the_answer_when_nothing_before_it_matched():
+    f = fill(frame_of("对哪种无人机发射了热诱弹？"), "美国东部时间7月23日，一架美国MQ-9“死神”无人机发射了热诱弹。")
+    assert f.span is not None and f.span.text.endswith("“死神”无人机")
