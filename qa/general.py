@@ -215,6 +215,8 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
         c.spans = [sp for sp in c.spans if _measure_fits(s.text, sp, measures)]
     if asked.kind in FIGURE_KINDS and (per_head := _per_head(question)) is not None:
         c.spans = [sp for sp in c.spans if _per_head_fits(s.text, sp, per_head)]
+    if asked.kind in ("place", "list") and ASKS_DIVISION.search(question):
+        c.spans = [sp for sp in c.spans if _a_division(sp)]
     if ASKS_COUNTRY.search(question):
         c.spans = [sp for sp in c.spans if names_country(sp.text)]
     if levels := levels_in(question):
@@ -369,6 +371,23 @@ def _level_fits(text: str, span: Span, levels: set[str]) -> bool:
     """False when the span's clause names a level and not one the question asks."""
     said = levels_in(_clause_of(text, span))
     return not said or bool(said & levels)
+
+
+# "在哪个区进行了…" asks for a division (区, 县, 市…): a venue or an office (执法中心) found by the place finder
+# is no answer to it; a place name the gazetteer or jieba knows, or a name ending in a division, is.
+ASKS_DIVISION = re.compile(r"哪(?:个|一个|些|几个)?(?:城市|省份|省|市|县|区|镇|乡|村|街道)(?![场域内外])")
+_ANY_DIVISION = re.compile(r"[全各本该我此](?:省|市|县|区|镇|乡)")
+_DIVISION_END = re.compile(r"(?:省|市|县|区|镇|乡|村|街道|州|盟|旗)$")
+
+
+def _a_division(span: Span) -> bool:
+    """The span names an administrative division: the gazetteer's, jieba's (ns), or by its ending past two
+    characters (two are a kind, not a name: 农村, 辖区, 市区)."""
+    text = span.text
+    if _ANY_DIVISION.match(text):
+        return False  # 全区场镇, 各乡镇, 本市: the story's own division, unnamed
+    return bool(find_places(text)) or len(text) > 2 and bool(_DIVISION_END.search(text)) \
+        or any(f == "ns" for _, f, _ in pos_tokens(text))
 
 
 # "哪个国家指责…" is answered by a state: not 南沙 or 香港, places of one, which a place question would take.

@@ -609,3 +609,12 @@ def test_revenue_is_no_answer_to_a_question_about_net_profit():
     assert a.abstained and "1390.81" not in a.answer.split("。")[0]
     a = _ask("丽江和府酒店有限公司上半年实现了多少净利润？", body)
     assert not a.abstained and "98.82万元" in a.answer
+
+
+def test_which_district_is_answered_by_a_division_not_an_office():
+    a = _ask("在哪个区开展了燃气安全隐患排查整治行动？",
+             "近期，执法中心工作人员联合志愿者开展燃气安全隐患排查整治行动。")
+    assert "执法中心" not in (a.short_answer or "")
+    a = _ask("在哪个区开展了燃气安全隐患排查整治行动？",
+             "近日，潍坊市寒亭区高里街道开展燃气安全隐患排查整治行动，执法中心工作人员参加。")
+    assert not a.abstained and "寒亭区" in a.short_answer
