@@ -256,9 +256,11 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
         c.score -= W.g_echo  # restates the question and holds nothing new
 
 
-# "此次会议没有发表联合声明", "没有设计在场内": what a negated verb governs is what did not happen, never the
-# answer to what did ("发表了什么", "设计在哪里"). A negation and up to four characters of verb right before a span.
-_NEGATED = re.compile(r"(?:没有|并未|从未|未曾|尚未|未(?!来|成年|知)|没(?!收)|并非|不是)[\u4e00-\u9fff]{0,4}$")
+# "此次会议没有发表联合声明", "没有设计在场内", "帖子旁边也不会出现广告": what a negated verb governs is what
+# did not happen, never the answer to what did ("发表了什么", "设计在哪里"). A negation and up to four characters
+# of verb right before a span. Not a bare 不: "不断提升…" negates nothing.
+_NEGATED = re.compile(r"(?:没有|并未|从未|未曾|尚未|未(?!来|成年|知)|没(?!收)|并非|不是|不会|不再|无法|不得|不能)"
+                      r"[\u4e00-\u9fff]{0,4}$")
 
 
 # "预计什么时候建成通车" asks for a date still to come when the article was written: "自2021年3月3日开工建设" in

@@ -618,3 +618,8 @@ def test_which_district_is_answered_by_a_division_not_an_office():
     a = _ask("在哪个区开展了燃气安全隐患排查整治行动？",
              "近日，潍坊市寒亭区高里街道开展燃气安全隐患排查整治行动，执法中心工作人员参加。")
     assert not a.abstained and "寒亭区" in a.short_answer
+
+
+def test_what_will_not_appear_is_no_answer_to_what_will():
+    a = _ask("韦斯特的帖子旁边会出现什么？", "该公司说，韦斯特将无法从他的账户中获利，他的帖子旁边也不会出现广告。")
+    assert "广告" not in (a.short_answer or "")
