@@ -280,7 +280,7 @@ def _past(text: str, anchor: date) -> bool:
 
 # Outcomes a casualty figure counts, which exclude each other: "多少人受伤" is not answered by "11人死亡".
 OUTCOMES = (("死亡", "遇难", "身亡", "丧生", "罹难", "死"), ("受伤", "伤害", "重伤", "轻伤", "伤"), ("失踪", "失联"),
-            ("被困",), ("获救", "救出", "生还", "脱险"))
+            ("被困",), ("获救", "救出", "营救", "生还", "脱险"))
 FIGURE_KINDS = frozenset(("count", "amount", "percent"))
 
 
@@ -290,11 +290,14 @@ def _outcome(question: str) -> int | None:
 
 
 def _outcome_fits(text: str, span: Span, outcome: int) -> bool:
-    """False when the figure's clause names another outcome and not the asked one (受伤 vs 死亡)."""
+    """False when the figure's clause names another outcome and not the asked one (受伤 vs 死亡). A clause naming
+    none ("馆内共有19人") is read with its sentence: "…其中4人自行脱险，15人被困" counts no injured."""
     starts = [m.end() for m in _CLAUSE_START.finditer(text, 0, span.start)]
     stop = _CLAUSE_START.search(text, span.end)
     clause = text[starts[-1] if starts else 0: stop.start() if stop else len(text)]
     said = {i for i, words in enumerate(OUTCOMES) if any(w in clause for w in words)}
+    if not said:
+        said = {i for i, words in enumerate(OUTCOMES) if any(w in text for w in words)}
     return not said or outcome in said
 
 

@@ -623,3 +623,9 @@ def test_which_district_is_answered_by_a_division_not_an_office():
 def test_what_will_not_appear_is_no_answer_to_what_will():
     a = _ask("韦斯特的帖子旁边会出现什么？", "该公司说，韦斯特将无法从他的账户中获利，他的帖子旁边也不会出现广告。")
     assert "广告" not in (a.short_answer or "")
+
+
+def test_a_count_of_people_present_is_no_count_of_the_injured():
+    a = _ask("体育馆坍塌事故中有多少人受伤？",
+             "7月23日下午，体育馆发生屋顶坍塌事故，事故发生时，馆内共有19人，其中4人自行脱险，15人被困。")
+    assert "19人" not in (a.short_answer or "")
