@@ -96,7 +96,9 @@ def fill(frame: Frame, sentence: str) -> Fill:
     if kl and kr and 0 < right_at - left_end <= MAX_GAP and not _CLAUSE.search(sentence, left_end, right_at):
         head = _head_noun(frame.right)  # "接受什么程序" → 司法程序: the asked noun belongs to the answer
         end = right_at + len(head) if head and sentence.startswith(head, right_at) else right_at
-        span = _span(sentence, left_end, end)
+        gap = [f for w, f, _ in pos_tokens(sentence[left_end:right_at]) if w.strip()]
+        # "…企业评营商环境工作" for "为企业提供什么样的营商环境": a lone verb in the gap takes the noun as its object
+        span = None if gap == ["v"] else _span(sentence, left_end, end)
     elif kl and not kr and frame.right and _piece(frame.right, sentence[:left_at], from_end=False)[0]:
         span = None  # the words after the gap come before those before it ("专案小组…警方的大力配合下"): no gap here
     elif kl:

@@ -674,6 +674,10 @@ def _headed(sentence: str, head: str, kind: str) -> list[Span]:
             j -= 1
         while j < i and toks[j][1] in ("uj", "d"):  # a phrase does not open with 的 or an adverb
             j += 1
+        while j < i and toks[j][1] == "v":  # "打造|一流环境", "评|营商环境": a verb governs the phrase, not part of it
+            j += 1
+        if j == i:
+            continue
         start, end = toks[j][2], pos + len(w)
         if sentence[start:end] != head and end - start > len(last):
             out.append(Span(start, end, sentence[start:end], kind))

@@ -85,3 +85,10 @@ def test_a_sentence_matching_only_the_subject_past_the_asked_verb_fills_the_fram
 def test_the_asked_noun_after_the_gap_belongs_to_the_answer_when_nothing_before_it_matched():
     f = fill(frame_of("对哪种无人机发射了热诱弹？"), "美国东部时间7月23日，一架美国MQ-9“死神”无人机发射了热诱弹。")
     assert f.span is not None and f.span.text.endswith("“死神”无人机")
+
+
+def test_a_lone_verb_in_the_gap_is_no_answer():
+    f = fill(frame_of("为对方企业提供什么样的营商环境？"), "持续开展万家民营企业评营商环境工作。")
+    assert f.span is None
+    f = fill(frame_of("为对方企业提供什么样的营商环境？"), "为对方企业提供公平、开放、非歧视性的营商环境。")
+    assert f.span is not None and "非歧视性的营商环境" in f.span.text

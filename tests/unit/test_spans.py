@@ -375,3 +375,8 @@ def test_a_common_word_between_a_role_and_a_verb_is_no_name():
     sentence = "全国侨联挂兼职副主席培训班在闽成功举办。"
     assert "培训班" not in [s.text for s in find_spans(sentence, "person")]
     assert "吉乐乐" in [s.text for s in find_spans("受助学生代表吉乐乐说，会用爱心回报社会。", "person")]
+
+
+def test_a_verb_before_the_asked_noun_is_not_its_modifier():
+    spans = [s.text for s in find_spans("各地要打造一流环境，评环境。", "definition", head="环境")]
+    assert "一流环境" in spans and not any(s.startswith(("打造", "评")) for s in spans)
