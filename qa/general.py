@@ -23,7 +23,7 @@ from qa.answer_types import QUESTION_WORD, AskedType
 from qa.attributes import Attribute, asked_attribute, asked_term, defines, stated_phrases, states
 from qa.frame import fill, frame_of
 from qa.sentences import Sentence, sentences_of
-from qa.spans import Span, find_asked, span_not_in_question
+from qa.spans import Span, find_asked, find_spans, span_not_in_question
 from qa.weights import WEIGHTS as W
 from zhtext.dates import find_dates
 from zhtext.normalise import canon
@@ -217,6 +217,8 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
         c.spans = [sp for sp in c.spans if _per_head_fits(s.text, sp, per_head)]
     if asked.kind in ("place", "list") and ASKS_DIVISION.search(question):
         c.spans = [sp for sp in c.spans if _a_division(sp)]
+    if asked.kind == "list" and (of := next((k for rx, k in LIST_OF if rx.match(asked.head or "")), None)):
+        c.spans = [sp for sp in c.spans if _names_of(sp, of)]
     if ASKS_COUNTRY.search(question):
         c.spans = [sp for sp in c.spans if names_country(sp.text)]
     if levels := levels_in(question):
@@ -393,6 +395,18 @@ def _a_division(span: Span) -> bool:
         return False  # 全区场镇, 各乡镇, 本市: the story's own division, unnamed
     return bool(find_places(text)) or len(text) > 2 and bool(_DIVISION_END.search(text)) \
         or any(f == "ns" for _, f, _ in pos_tokens(text))
+
+
+# "哪些部门…", "哪些地区…", "哪些人…": a list whose head noun names a kind of name is a list of such names; a
+# span holding none of them (恐怖主义和极端主义 for 哪些部门或组织) lists something else.
+LIST_OF = ((re.compile(r"^(?:部门|组织|机构|单位|企业|公司|银行|高校|大学|医院|媒体)"), "org"),
+           (re.compile(r"^(?:地区|城市|省份|省|市|地方|区县)"), "place"),
+           (re.compile(r"^(?:人|人员|嘉宾|代表|官员|领导人|球员|运动员|选手)"), "person"))
+
+
+def _names_of(span: Span, kind: str) -> bool:
+    """The span holds a name of ``kind`` (an organisation, a place, a person), by the span finders."""
+    return bool(find_spans(span.text, kind) or kind == "place" and find_places(span.text))
 
 
 # "哪个国家指责…" is answered by a state: not 南沙 or 香港, places of one, which a place question would take.

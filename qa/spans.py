@@ -326,7 +326,7 @@ _NOT_ORG_BODY = frozenset(("记者", "报道", "消息", "日前", "近日", "�
 
 
 def _places(sentence: str) -> list[Span]:
-    spans = [(m.start, m.end) for m in find_places(sentence)]
+    spans = [(m.start, m.end) for m in find_places(sentence)] + _province_runs(sentence)
     for w, f, pos in pos_tokens(sentence):
         if f == "ns" and len(w) == 2 and dictionary_tag(w) is None:
             continue  # a two-character "place" jieba's HMM made up from the words around it ("火炬|塔原|设计")
@@ -404,6 +404,12 @@ _PROVINCE_RUN = re.compile(r"(?<![京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁�
 _PAIR_GAP = r"\s*(?:和|与|及|以及|同|、|或)\s*"
 
 
+def _province_runs(sentence: str) -> list[tuple[int, int]]:
+    """``_PROVINCE_RUN`` on whole words: not 辽宁|辽(河)."""
+    bounds = {pos for _, _, pos in pos_tokens(sentence)} | {len(sentence)}
+    return [(m.start(), m.end()) for m in _PROVINCE_RUN.finditer(sentence) if m.start() in bounds and m.end() in bounds]
+
+
 def _levels(sentence: str) -> list[Span]:
     return [Span(m.start(), m.end(), m.group(0), "level") for m in _LEVEL.finditer(sentence)]
 
@@ -436,9 +442,7 @@ def _lists(sentence: str) -> list[Span]:
             end = _last_item_end(sentence, end - len(items[-1]), end, max(len(x) for x in items[1:-1]) + 2)
         spans.append((m.start() + cut, end))
     spans += [(m.start(), m.end()) for m in _SHORT_LIST.finditer(sentence)]
-    bounds = {pos for _, _, pos in pos_tokens(sentence)} | {len(sentence)}
-    spans += [(m.start(), m.end()) for m in _PROVINCE_RUN.finditer(sentence)  # whole words: not 辽宁|辽(河)
-              if m.start() in bounds and m.end() in bounds]
+    spans += _province_runs(sentence)
     names = sorted({(s.start, s.end) for s in _orgs(sentence) + _places(sentence) + _persons(sentence)})
     for (s1, e1), (s2, e2) in zip(names, names[1:], strict=False):  # "商务部和云南省人民政府"
         if e1 <= s2 and re.fullmatch(_PAIR_GAP, sentence[e1:s2]):

@@ -629,3 +629,9 @@ def test_a_count_of_people_present_is_no_count_of_the_injured():
     a = _ask("体育馆坍塌事故中有多少人受伤？",
              "7月23日下午，体育馆发生屋顶坍塌事故，事故发生时，馆内共有19人，其中4人自行脱险，15人被困。")
     assert "19人" not in (a.short_answer or "")
+
+
+def test_a_list_of_bodies_is_not_answered_by_a_list_of_other_things():
+    a = _ask("高级别常设对话机制是由哪些部门或组织之间建立的？",
+             "俄非将建立高级别常设对话机制，以协调打击恐怖主义和极端主义，以及解决与粮食和信息安全有关的问题等。")
+    assert "恐怖主义" not in (a.short_answer or "")
