@@ -204,7 +204,9 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
                and (asked.kind not in LOOSE or _novel(sp.text, question) >= W.novel_chars)]
     if asked.kind == "person":  # "习近平主席": the name, not the title alone
         c.spans = [sp for sp in c.spans if not _TITLE_ONLY.fullmatch(sp.text)]
-    c.spans = [sp for sp in c.spans if not _NEGATED.search(s.text, max(0, sp.start - 8), sp.start)]
+    c.spans = [sp for sp in c.spans if not _NEGATED.search(s.text, max(0, sp.start - 8), sp.start)
+               and not _SUPPOSED.search(_clause_before(s.text, sp))
+               and not (_ALIAS.search(s.text, max(0, sp.start - 6), sp.start) and not _ASKS_ALIAS.search(question))]
     if asked.kind in FIGURE_KINDS and (c.other_period or c.other_place):
         c.spans = []  # another period's figure ("8月份平均气温是多少": July's 21.6℃) or another place's: not a weaker answer
     if asked.kind == "date" and anchor is not None and _FUTURE.search(question):
@@ -263,6 +265,13 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
 # of verb right before a span. Not a bare 不: "不断提升…" negates nothing.
 _NEGATED = re.compile(r"(?:没有|并未|从未|未曾|尚未|未(?!来|成年|知)|没(?!收)|并非|不是|不会|不再|无法|不得|不能)"
                       r"[\u4e00-\u9fff]{0,4}$")
+
+
+# "三国领导人会谈如果是以和平为目的话还好，然而实际并非如此": a clause that supposes states nothing.
+_SUPPOSED = re.compile(r"如果|假如|倘若|如若|要是|假设|万一")
+# "(下称“中车大连机车”)": the short name an article gives a body is an answer only to what it is called.
+_ALIAS = re.compile(r"(?:下称|简称|以下简称|下同|又称|俗称)[“\"]?$")
+_ASKS_ALIAS = re.compile(r"简称|又称|俗称|叫什么|称为什么|名称")
 
 
 # "预计什么时候建成通车" asks for a date still to come when the article was written: "自2021年3月3日开工建设" in
@@ -338,6 +347,12 @@ def _measure_fits(text: str, span: Span, measures: list[str]) -> bool:
     if any(m in clause for m in measures):
         return True
     return not any(m in clause and not any(m in a or a in m for a in measures) for m in SPECIFIC)
+
+
+def _clause_before(text: str, span: Span) -> str:
+    """The span's clause up to the span."""
+    starts = [m.end() for m in _CLAUSE_MARK.finditer(text, 0, span.start)]
+    return text[starts[-1] if starts else 0: span.start]
 
 
 def _clause_of(text: str, span: Span) -> str:

@@ -635,3 +635,17 @@ def test_a_list_of_bodies_is_not_answered_by_a_list_of_other_things():
     a = _ask("高级别常设对话机制是由哪些部门或组织之间建立的？",
              "俄非将建立高级别常设对话机制，以协调打击恐怖主义和极端主义，以及解决与粮食和信息安全有关的问题等。")
     assert "恐怖主义" not in (a.short_answer or "")
+
+
+def test_a_supposition_states_no_purpose():
+    a = _ask("会谈的目的是什么？", "在日韩国公民：三国领导人会谈如果是以和平为目的话还好，然而实际并非如此。")
+    assert "以和平为目的" not in (a.short_answer or "")
+
+
+def test_the_short_name_an_article_gives_a_body_answers_only_what_it_is_called():
+    body = ("中车大连机车车辆有限公司(下称“中车大连机车”)25日发布消息称，该公司为中老铁路设计制造的内燃机车"
+            "将有效缓解中老铁路运输瓶颈制约。")
+    a = _ask("中老铁路的运输瓶颈是什么？", body)
+    assert "中车大连机车" not in (a.short_answer or "")
+    a = _ask("中车大连机车车辆有限公司的简称是什么？", body)
+    assert not a.abstained and "中车大连机车" in a.short_answer
