@@ -676,9 +676,9 @@ def _headed(sentence: str, head: str, kind: str) -> list[Span]:
         j = i
         while j > 0 and i - j < 4 and toks[j - 1][1] in _MODIFIER_FLAGS and toks[j - 1][0] not in ("是", "为", "有", "在"):
             j -= 1
-        while j < i and toks[j][1] in ("uj", "d"):  # a phrase does not open with 的 or an adverb
-            j += 1
-        while j < i and toks[j][1] == "v":  # "打造|一流环境", "评|营商环境": a verb governs the phrase, not part of it
+        # a phrase does not open with 的 or an adverb, nor with a verb, which governs it ("打造|一流环境",
+        # "评|营商环境", "实施|的|城市设计项目")
+        while j < i and toks[j][1] in ("uj", "d", "v"):
             j += 1
         if j == i:
             continue

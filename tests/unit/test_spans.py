@@ -380,3 +380,4 @@ def test_a_common_word_between_a_role_and_a_verb_is_no_name():
 def test_a_verb_before_the_asked_noun_is_not_its_modifier():
     spans = [s.text for s in find_spans("各地要打造一流环境，评环境。", "definition", head="环境")]
     assert "一流环境" in spans and not any(s.startswith(("打造", "评")) for s in spans)
+    assert "城市设计项目" in [s.text for s in find_spans("征集已启动实施的城市设计项目。", "definition", head="项目")]
