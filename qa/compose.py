@@ -14,7 +14,8 @@ from core.records import Answer, Citation, Passage
 from core.schema import published_date
 from qa.answer_types import AskedType, classify
 from qa.asked import asked_unit, date_ok, place_ok, residual_bigrams, specific, unit_ok
-from qa.general import FIGURE_KINDS, Candidate, Idf, Similar, candidates, full_name
+from qa.fits import FIGURE_KINDS
+from qa.general import Candidate, Idf, Similar, candidates, full_name
 from qa.messages import say
 from qa.question import Question
 from qa.scoring import score

@@ -21,17 +21,18 @@ from core.records import Passage
 from core.schema import anchor_date
 from qa.answer_types import QUESTION_WORD, AskedType
 from qa.attributes import Attribute, asked_attribute, asked_term, defines, stated_phrases, states
+from qa.fits import CLAUSE_START, FIGURE_KINDS, fitting, negated
 from qa.frame import fill, frame_of
 from qa.sentences import Sentence, sentences_of
-from qa.spans import Span, find_asked, find_spans, span_not_in_question
+from qa.spans import Span, find_asked, span_not_in_question
 from qa.weights import WEIGHTS as W
 from zhtext.dates import find_dates
 from zhtext.normalise import canon
 from zhtext.periods import periods
-from zhtext.places import find_places, names_country, names_whole
+from zhtext.places import find_places, names_whole
 from zhtext.pos import dictionary_tag, pos_tokens
 from zhtext.tokens import words
-from zhtext.vocabulary import PERSON_TITLES, SPECIFIC
+from zhtext.vocabulary import PERSON_TITLES
 
 Idf = Callable[[str], float]
 Similar = Callable[[list[str]], list[float]]
@@ -41,7 +42,6 @@ _QUESTION_WORDS = re.compile(QUESTION_WORD.pattern + "|吗|呢")
 _TITLE_BEFORE = re.compile(rf"(?:{'|'.join(PERSON_TITLES)}|大使|总统|总理|主席|部长|发言人|教授|董事长|总经理|经理|"
                            r"厅长|委员|队长|站长|所长|校长|馆长|理事长|会长|秘书长|司令员|政委|研究员|医生|警官|法官|检察官)$")
 _TITLE_ONLY = re.compile(_TITLE_BEFORE.pattern.removesuffix("$"))
-_CLAUSE_START = re.compile(r"[，,。；;：:！!？?、\s（(“”]")
 
 
 @dataclass
@@ -204,27 +204,11 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
                and (asked.kind not in LOOSE or _novel(sp.text, question) >= W.novel_chars)]
     if asked.kind == "person":  # "习近平主席": the name, not the title alone
         c.spans = [sp for sp in c.spans if not _TITLE_ONLY.fullmatch(sp.text)]
-    c.spans = [sp for sp in c.spans if not _NEGATED.search(s.text, max(0, sp.start - 8), sp.start)
-               and not _SUPPOSED.search(_clause_before(s.text, sp))
-               and not (_ALIAS.search(s.text, max(0, sp.start - 6), sp.start) and not _ASKS_ALIAS.search(question))]
+    c.spans = fitting(question, asked, s.text, c.spans)  # of the asked measure, level, kind of name… (qa.fits)
     if asked.kind in FIGURE_KINDS and (c.other_period or c.other_place):
         c.spans = []  # another period's figure ("8月份平均气温是多少": July's 21.6℃) or another place's: not a weaker answer
     if asked.kind == "date" and anchor is not None and _FUTURE.search(question):
         c.spans = [sp for sp in c.spans if not _past(sp.text, anchor)]
-    if asked.kind in FIGURE_KINDS and (outcome := _outcome(question)) is not None:
-        c.spans = [sp for sp in c.spans if _outcome_fits(s.text, sp, outcome)]
-    if asked.kind in FIGURE_KINDS and (measures := asked_measures(question)):
-        c.spans = [sp for sp in c.spans if _measure_fits(s.text, sp, measures)]
-    if asked.kind in FIGURE_KINDS and (per_head := _per_head(question)) is not None:
-        c.spans = [sp for sp in c.spans if _per_head_fits(s.text, sp, per_head)]
-    if asked.kind in ("place", "list") and ASKS_DIVISION.search(question):
-        c.spans = [sp for sp in c.spans if _a_division(sp)]
-    if asked.kind == "list" and (of := next((k for rx, k in LIST_OF if rx.match(asked.head or "")), None)):
-        c.spans = [sp for sp in c.spans if _names_of(sp, of)]
-    if ASKS_COUNTRY.search(question):
-        c.spans = [sp for sp in c.spans if names_country(sp.text)]
-    if levels := levels_in(question):
-        c.spans = [sp for sp in c.spans if _level_fits(s.text, sp, levels)]
     if filled is not None:
         inside = [sp for sp in c.spans if filled.span and sp.start < filled.span.end and filled.span.start < sp.end]
         if inside and asked.kind in LOOSE and filled.share >= W.frame_tight:
@@ -235,7 +219,7 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
             c.score += W.g_frame_span
         elif not c.spans and filled.span and asked.kind not in TYPED and span_not_in_question(filled.span, question) \
                 and _novel(filled.span.text, question) >= W.novel_chars \
-                and not _NEGATED.search(s.text, max(0, filled.span.start - 8), filled.span.start):
+                and not negated(s.text, filled.span):
             c.best = filled.span
     role = _asked_role(question) if asked.kind == "person" else ""
     named_as = [sp for sp in c.spans if role and _in_apposition(s.text, sp, role)]
@@ -260,20 +244,6 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
         c.score -= W.g_echo  # restates the question and holds nothing new
 
 
-# "此次会议没有发表联合声明", "没有设计在场内", "帖子旁边也不会出现广告": what a negated verb governs is what
-# did not happen, never the answer to what did ("发表了什么", "设计在哪里"). A negation and up to four characters
-# of verb right before a span. Not a bare 不: "不断提升…" negates nothing.
-_NEGATED = re.compile(r"(?:没有|并未|从未|未曾|尚未|未(?!来|成年|知)|没(?!收)|并非|不是|不会|不再|无法|不得|不能)"
-                      r"[\u4e00-\u9fff]{0,4}$")
-
-
-# "三国领导人会谈如果是以和平为目的话还好，然而实际并非如此": a clause that supposes states nothing.
-_SUPPOSED = re.compile(r"如果|假如|倘若|如若|要是|假设|万一")
-# "(下称“中车大连机车”)": the short name an article gives a body is an answer only to what it is called.
-_ALIAS = re.compile(r"(?:下称|简称|以下简称|下同|又称|俗称)[“\"]?$")
-_ASKS_ALIAS = re.compile(r"简称|又称|俗称|叫什么|称为什么|名称")
-
-
 # "预计什么时候建成通车" asks for a date still to come when the article was written: "自2021年3月3日开工建设" in
 # a 2023 report is when it began, not the answer; nor is the day of the report itself.
 _FUTURE = re.compile(r"预计|计划|拟|有望|将|何时能|什么时候能|能否")
@@ -287,145 +257,6 @@ def _past(text: str, anchor: date) -> bool:
         return True
     days = [day for d in find_dates(text, anchor) if (day := d.as_date()) is not None]
     return bool(days) and all(day <= anchor for day in days)
-
-
-# Outcomes a casualty figure counts, which exclude each other: "多少人受伤" is not answered by "11人死亡".
-OUTCOMES = (("死亡", "遇难", "身亡", "丧生", "罹难", "死"), ("受伤", "伤害", "重伤", "轻伤", "伤"), ("失踪", "失联"),
-            ("被困",), ("获救", "救出", "营救", "生还", "脱险"))
-FIGURE_KINDS = frozenset(("count", "amount", "percent"))
-
-
-def _outcome(question: str) -> int | None:
-    """The outcome group a figure question asks about, or None."""
-    return next((i for i, words in enumerate(OUTCOMES) if any(w in question for w in words)), None)
-
-
-def _outcome_fits(text: str, span: Span, outcome: int) -> bool:
-    """False when the figure's clause names another outcome and not the asked one (受伤 vs 死亡). A clause naming
-    none ("馆内共有19人") is read with its sentence: "…其中4人自行脱险，15人被困" counts no injured."""
-    starts = [m.end() for m in _CLAUSE_START.finditer(text, 0, span.start)]
-    stop = _CLAUSE_START.search(text, span.end)
-    clause = text[starts[-1] if starts else 0: stop.start() if stop else len(text)]
-    said = {i for i, words in enumerate(OUTCOMES) if any(w in clause for w in words)}
-    if not said:
-        said = {i for i, words in enumerate(OUTCOMES) if any(w in text for w in words)}
-    return not said or outcome in said
-
-
-# A figure per head and a total answer different questions: "每名学生获得了多少助学金" is not answered by
-# "为53名学生发放106万元助学金", nor "一共发放了多少" by "每人5000元". Per year or per day is left out: a year's
-# figure is stated without 每 ("2022年出口…").
-PER_HEAD = re.compile(r"每(?:一)?(?:名|人|位|个|户|家|辆|台|只|头|件|份|张|套|吨|公斤|斤|亩|平方米|所|例|场)|人均|户均|单价|均价")
-_SAID_PER_HEAD = re.compile(PER_HEAD.pattern + r"|每|平均|各|/")
-TOTAL = re.compile(r"一共|总共|共计|合计|总计|总额|总数|总量|总金额|总人数")
-
-
-def _per_head(question: str) -> bool | None:
-    """True when a figure question asks per head (每名, 人均), False when it asks a total, else None."""
-    return True if PER_HEAD.search(question) else False if TOTAL.search(question) else None
-
-
-_CLAUSE_MARK = re.compile(r"[，,。；;：:！!？?]")
-
-
-def asked_measures(question: str) -> list[str]:
-    """The measures a figure question names (``zhtext.vocabulary.SPECIFIC``: 确诊, 净利润, 营收…), the longest
-    where one holds another."""
-    text = canon(question)
-    found = [m for m in SPECIFIC if m in text]
-    return [m for m in found if not any(m != o and m in o for o in found)]
-
-
-def _measure_fits(text: str, span: Span, measures: list[str]) -> bool:
-    """False when the figure's clause names another measure and none asked: "实现营业收入1390.81万元" is no
-    net profit. A clause naming no measure ("同比减亏222.62万元") is read with its whole sentence."""
-    starts = [m.end() for m in _CLAUSE_START.finditer(text, 0, span.start)]
-    stop = _CLAUSE_MARK.search(text, span.end)
-    clause = canon(text[starts[-1] if starts else 0: stop.start() if stop else len(text)])
-    if not any(m in clause for m in SPECIFIC):
-        clause = canon(text)
-    if any(m in clause for m in measures):
-        return True
-    return not any(m in clause and not any(m in a or a in m for a in measures) for m in SPECIFIC)
-
-
-def _clause_before(text: str, span: Span) -> str:
-    """The span's clause up to the span."""
-    starts = [m.end() for m in _CLAUSE_MARK.finditer(text, 0, span.start)]
-    return text[starts[-1] if starts else 0: span.start]
-
-
-def _clause_of(text: str, span: Span) -> str:
-    """The clause a span stands in: between the marks that end clauses, not the 、 of a list."""
-    starts = [m.end() for m in _CLAUSE_MARK.finditer(text, 0, span.start)]
-    stop = _CLAUSE_MARK.search(text, span.end)
-    return text[starts[-1] if starts else 0: stop.start() if stop else len(text)]
-
-
-def _per_head_fits(text: str, span: Span, per_head: bool) -> bool:
-    """The figure's clause says per head (每人, 人均, 元/人) exactly when the question asks so."""
-    starts = [m.end() for m in _CLAUSE_START.finditer(text, 0, span.start)]
-    stop = _CLAUSE_MARK.search(text, span.end)
-    clause = text[starts[-1] if starts else 0: stop.start() if stop else len(text)]
-    said = _SAID_PER_HEAD.search(clause) is not None
-    return said if per_head else not PER_HEAD.search(clause)
-
-
-# A level names one response or alert among several: "哪些地区的三级响应" is not answered by the regions of
-# "对天津、河北的防汛二级应急响应，对北京、吉林、黑龙江维持防汛三级应急响应".
-LEVEL = re.compile(r"(?:[一二三四1-4]|I{1,3}V?|IV|[ⅠⅡⅢⅣ])级|[红橙黄蓝]色(?=预警|警报|等级)")
-
-
-_LEVEL_DIGITS = str.maketrans({"一": "1", "二": "2", "三": "3", "四": "4", "Ⅰ": "1", "Ⅱ": "2", "Ⅲ": "3", "Ⅳ": "4"})
-_ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4"}
-
-
-def levels_in(text: str) -> set[str]:
-    """The levels a text names, as digits ("三级", "Ⅲ级", "III级" → 3级) or colours (橙色)."""
-    out = set()
-    for m in LEVEL.finditer(text):
-        word = m.group(0)
-        out.add(_ROMAN[word[:-1]] + "级" if word[:-1] in _ROMAN else word.translate(_LEVEL_DIGITS))
-    return out
-
-
-def _level_fits(text: str, span: Span, levels: set[str]) -> bool:
-    """False when the span's clause names a level and not one the question asks."""
-    said = levels_in(_clause_of(text, span))
-    return not said or bool(said & levels)
-
-
-# "在哪个区进行了…" asks for a division (区, 县, 市…): a venue or an office (执法中心) found by the place finder
-# is no answer to it; a place name the gazetteer or jieba knows, or a name ending in a division, is.
-ASKS_DIVISION = re.compile(r"哪(?:个|一个|些|几个)?(?:城市|省份|省|市|县|区|镇|乡|村|街道)(?![场域内外])")
-_ANY_DIVISION = re.compile(r"[全各本该我此](?:省|市|县|区|镇|乡)")
-_DIVISION_END = re.compile(r"(?:省|市|县|区|镇|乡|村|街道|州|盟|旗)$")
-
-
-def _a_division(span: Span) -> bool:
-    """The span names an administrative division: the gazetteer's, jieba's (ns), or by its ending past two
-    characters (two are a kind, not a name: 农村, 辖区, 市区)."""
-    text = span.text
-    if _ANY_DIVISION.match(text):
-        return False  # 全区场镇, 各乡镇, 本市: the story's own division, unnamed
-    return bool(find_places(text)) or len(text) > 2 and bool(_DIVISION_END.search(text)) \
-        or any(f == "ns" for _, f, _ in pos_tokens(text))
-
-
-# "哪些部门…", "哪些地区…", "哪些人…": a list whose head noun names a kind of name is a list of such names; a
-# span holding none of them (恐怖主义和极端主义 for 哪些部门或组织) lists something else.
-LIST_OF = ((re.compile(r"^(?:部门|组织|机构|单位|企业|公司|银行|高校|大学|医院|媒体)"), "org"),
-           (re.compile(r"^(?:地区|城市|省份|省|市|地方|区县)"), "place"),
-           (re.compile(r"^(?:人|人员|嘉宾|代表|官员|领导人|球员|运动员|选手)"), "person"))
-
-
-def _names_of(span: Span, kind: str) -> bool:
-    """The span holds a name of ``kind`` (an organisation, a place, a person), by the span finders."""
-    return bool(find_spans(span.text, kind) or kind == "place" and find_places(span.text))
-
-
-# "哪个国家指责…" is answered by a state: not 南沙 or 香港, places of one, which a place question would take.
-ASKS_COUNTRY = re.compile(r"(?:哪|什么|何)(?:个|些|一个|一些)?国家|哪国|哪几个国家")
 
 
 SPEAKERS = frozenset(("person", "org"))
@@ -609,7 +440,7 @@ def _title_start(text: str, start: int) -> int:
     word ("参议院共和党会议主席", never "和党会议主席" cut from it), after the last word that cannot be inside a
     title (a preposition, adverb, particle…: "外交部发言人就美国总统" → "美国总统", "特斯拉的首席执行官" → "首席执行官")."""
     lo = max(0, start - _TITLE_CHARS)
-    clause = max((c.end() for c in _CLAUSE_START.finditer(text, lo, start)), default=None)
+    clause = max((c.end() for c in CLAUSE_START.finditer(text, lo, start)), default=None)
     base = clause if clause is not None else max(0, start - 2 * _TITLE_CHARS)  # read the first word whole
     at = clause if clause is not None else start
     for word, flag, offset in pos_tokens(text[base: start]):

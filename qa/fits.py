@@ -1,0 +1,195 @@
+"""Whether a span of the asked type can answer this question at all, whatever its sentence scores.
+
+A span can be of the right type and still answer something else: a figure of another measure, outcome or
+level in the same sentence, a total for a question per head, a place that is no state for "哪个国家", or
+what a negated or supposed clause says did not happen. Each rule is named data with the reason it exists;
+``fitting`` applies them all. The sentence scorer (``qa.general``) reads only the spans left.
+"""
+
+from __future__ import annotations
+
+import re
+
+from qa.answer_types import AskedType
+from qa.spans import Span, find_spans
+from zhtext.normalise import canon
+from zhtext.places import find_places, names_country
+from zhtext.pos import pos_tokens
+from zhtext.vocabulary import SPECIFIC
+
+FIGURE_KINDS = frozenset(("count", "amount", "percent"))
+CLAUSE_START = re.compile(r"[，,。；;：:！!？?、\s（(“”]")  # where a clause or a list item opens
+CLAUSE_MARK = re.compile(r"[，,。；;：:！!？?]")  # the marks that end a clause (not the 、 of a list)
+
+
+def clause_around(text: str, span: Span, opening: re.Pattern = CLAUSE_MARK, closing: re.Pattern = CLAUSE_MARK) -> str:
+    """The clause a span stands in: from the last ``opening`` mark before it to the first ``closing`` after."""
+    starts = [m.end() for m in opening.finditer(text, 0, span.start)]
+    stop = closing.search(text, span.end)
+    return text[starts[-1] if starts else 0: stop.start() if stop else len(text)]
+
+
+# --- what the clause says did not happen ------------------------------------------------------------
+
+# "此次会议没有发表联合声明", "没有设计在场内", "帖子旁边也不会出现广告": what a negated verb governs is what
+# did not happen, never the answer to what did ("发表了什么", "设计在哪里"). A negation and up to four characters
+# of verb right before a span. Not a bare 不: "不断提升…" negates nothing.
+NEGATED = re.compile(r"(?:没有|并未|从未|未曾|尚未|未(?!来|成年|知)|没(?!收)|并非|不是|不会|不再|无法|不得|不能)"
+                     r"[\u4e00-\u9fff]{0,4}$")
+# "三国领导人会谈如果是以和平为目的话还好，然而实际并非如此": a clause that supposes states nothing.
+_SUPPOSED = re.compile(r"如果|假如|倘若|如若|要是|假设|万一")
+# "(下称“中车大连机车”)": the short name an article gives a body is an answer only to what it is called.
+_ALIAS = re.compile(r"(?:下称|简称|以下简称|下同|又称|俗称)[“\"]?$")
+_ASKS_ALIAS = re.compile(r"简称|又称|俗称|叫什么|称为什么|名称")
+
+
+def negated(text: str, span: Span) -> bool:
+    """A negation governs the span ("没有发表联合声明")."""
+    return bool(NEGATED.search(text, max(0, span.start - 8), span.start))
+
+
+def _stated(question: str, text: str, span: Span) -> bool:
+    """The sentence states the span: not negated, not supposed, not a short name given in passing."""
+    before = text[max((m.end() for m in CLAUSE_MARK.finditer(text, 0, span.start)), default=0): span.start]
+    return not negated(text, span) and not _SUPPOSED.search(before) \
+        and not (_ALIAS.search(text, max(0, span.start - 6), span.start) and not _ASKS_ALIAS.search(question))
+
+
+# --- figures: of which outcome, which measure, per head or in total ---------------------------------
+
+# Outcomes a casualty figure counts, which exclude each other: "多少人受伤" is not answered by "11人死亡".
+OUTCOMES = (("死亡", "遇难", "身亡", "丧生", "罹难", "死"), ("受伤", "伤害", "重伤", "轻伤", "伤"), ("失踪", "失联"),
+            ("被困",), ("获救", "救出", "营救", "生还", "脱险"))
+
+
+def _outcome(question: str) -> int | None:
+    """The outcome group a figure question asks about, or None."""
+    return next((i for i, words in enumerate(OUTCOMES) if any(w in question for w in words)), None)
+
+
+def _outcome_fits(text: str, span: Span, outcome: int) -> bool:
+    """False when the figure's clause names another outcome and not the asked one (受伤 vs 死亡). A clause naming
+    none ("馆内共有19人") is read with its sentence: "…其中4人自行脱险，15人被困" counts no injured."""
+    clause = clause_around(text, span, CLAUSE_START, CLAUSE_START)
+    said = {i for i, words in enumerate(OUTCOMES) if any(w in clause for w in words)}
+    if not said:
+        said = {i for i, words in enumerate(OUTCOMES) if any(w in text for w in words)}
+    return not said or outcome in said
+
+
+def asked_measures(question: str) -> list[str]:
+    """The measures a figure question names (``zhtext.vocabulary.SPECIFIC``: 确诊, 净利润, 营收…), the longest
+    where one holds another."""
+    text = canon(question)
+    found = [m for m in SPECIFIC if m in text]
+    return [m for m in found if not any(m != o and m in o for o in found)]
+
+
+def _measure_fits(text: str, span: Span, measures: list[str]) -> bool:
+    """False when the figure's clause names another measure and none asked: "实现营业收入1390.81万元" is no
+    net profit. A clause naming no measure ("同比减亏222.62万元") is read with its whole sentence."""
+    clause = canon(clause_around(text, span, CLAUSE_START))
+    if not any(m in clause for m in SPECIFIC):
+        clause = canon(text)
+    if any(m in clause for m in measures):
+        return True
+    return not any(m in clause and not any(m in a or a in m for a in measures) for m in SPECIFIC)
+
+
+# A figure per head and a total answer different questions: "每名学生获得了多少助学金" is not answered by
+# "为53名学生发放106万元助学金", nor "一共发放了多少" by "每人5000元". Per year or per day is left out: a year's
+# figure is stated without 每 ("2022年出口…").
+PER_HEAD = re.compile(r"每(?:一)?(?:名|人|位|个|户|家|辆|台|只|头|件|份|张|套|吨|公斤|斤|亩|平方米|所|例|场)|人均|户均|单价|均价")
+_SAID_PER_HEAD = re.compile(PER_HEAD.pattern + r"|每|平均|各|/")
+TOTAL = re.compile(r"一共|总共|共计|合计|总计|总额|总数|总量|总金额|总人数")
+
+
+def _per_head(question: str) -> bool | None:
+    """True when a figure question asks per head (每名, 人均), False when it asks a total, else None."""
+    return True if PER_HEAD.search(question) else False if TOTAL.search(question) else None
+
+
+def _per_head_fits(text: str, span: Span, per_head: bool) -> bool:
+    """The figure's clause says per head (每人, 人均, 元/人) exactly when the question asks so."""
+    clause = clause_around(text, span, CLAUSE_START)
+    return _SAID_PER_HEAD.search(clause) is not None if per_head else not PER_HEAD.search(clause)
+
+
+# --- levels -----------------------------------------------------------------------------------------
+
+# A level names one response or alert among several: "哪些地区的三级响应" is not answered by the regions of
+# "对天津、河北的防汛二级应急响应，对北京、吉林、黑龙江维持防汛三级应急响应".
+LEVEL = re.compile(r"(?:[一二三四1-4]|I{1,3}V?|IV|[ⅠⅡⅢⅣ])级|[红橙黄蓝]色(?=预警|警报|等级)")
+_LEVEL_DIGITS = str.maketrans({"一": "1", "二": "2", "三": "3", "四": "4", "Ⅰ": "1", "Ⅱ": "2", "Ⅲ": "3", "Ⅳ": "4"})
+_ROMAN = {"I": "1", "II": "2", "III": "3", "IV": "4"}
+
+
+def levels_in(text: str) -> set[str]:
+    """The levels a text names, as digits ("三级", "Ⅲ级", "III级" → 3级) or colours (橙色)."""
+    out = set()
+    for m in LEVEL.finditer(text):
+        word = m.group(0)
+        out.add(_ROMAN[word[:-1]] + "级" if word[:-1] in _ROMAN else word.translate(_LEVEL_DIGITS))
+    return out
+
+
+def _level_fits(text: str, span: Span, levels: set[str]) -> bool:
+    """False when the span's clause names a level and not one the question asks."""
+    said = levels_in(clause_around(text, span))
+    return not said or bool(said & levels)
+
+
+# --- which kind of name a which-question asks ----------------------------------------------------------
+
+# "在哪个区进行了…" asks for a division (区, 县, 市…): a venue or an office (执法中心) found by the place finder
+# is no answer to it; a place name the gazetteer or jieba knows, or a name ending in a division, is.
+ASKS_DIVISION = re.compile(r"哪(?:个|一个|些|几个)?(?:城市|省份|省|市|县|区|镇|乡|村|街道)(?![场域内外])")
+_ANY_DIVISION = re.compile(r"[全各本该我此](?:省|市|县|区|镇|乡)")
+_DIVISION_END = re.compile(r"(?:省|市|县|区|镇|乡|村|街道|州|盟|旗)$")
+
+
+def _a_division(span: Span) -> bool:
+    """The span names an administrative division: the gazetteer's, jieba's (ns), or by its ending past two
+    characters (two are a kind, not a name: 农村, 辖区, 市区)."""
+    text = span.text
+    if _ANY_DIVISION.match(text):
+        return False  # 全区场镇, 各乡镇, 本市: the story's own division, unnamed
+    return bool(find_places(text)) or len(text) > 2 and bool(_DIVISION_END.search(text)) \
+        or any(f == "ns" for _, f, _ in pos_tokens(text))
+
+
+# "哪些部门…", "哪些地区…", "哪些人…": a list whose head noun names a kind of name is a list of such names; a
+# span holding none of them (恐怖主义和极端主义 for 哪些部门或组织) lists something else.
+LIST_OF = ((re.compile(r"^(?:部门|组织|机构|单位|企业|公司|银行|高校|大学|医院|媒体)"), "org"),
+           (re.compile(r"^(?:地区|城市|省份|省|市|地方|区县)"), "place"),
+           (re.compile(r"^(?:人|人员|嘉宾|代表|官员|领导人|球员|运动员|选手)"), "person"))
+
+
+def _names_of(span: Span, kind: str) -> bool:
+    """The span holds a name of ``kind`` (an organisation, a place, a person), by the span finders."""
+    return bool(find_spans(span.text, kind) or kind == "place" and find_places(span.text))
+
+
+# "哪个国家指责…" is answered by a state: not 南沙 or 香港, places of one, which a place question would take.
+ASKS_COUNTRY = re.compile(r"(?:哪|什么|何)(?:个|些|一个|一些)?国家|哪国|哪几个国家")
+
+
+def fitting(question: str, asked: AskedType, text: str, spans: list[Span]) -> list[Span]:
+    """The spans of sentence ``text`` that can answer ``question``, by every rule above."""
+    keep = [sp for sp in spans if _stated(question, text, sp)]
+    if asked.kind in FIGURE_KINDS:
+        if (outcome := _outcome(question)) is not None:
+            keep = [sp for sp in keep if _outcome_fits(text, sp, outcome)]
+        if measures := asked_measures(question):
+            keep = [sp for sp in keep if _measure_fits(text, sp, measures)]
+        if (per_head := _per_head(question)) is not None:
+            keep = [sp for sp in keep if _per_head_fits(text, sp, per_head)]
+    if asked.kind in ("place", "list") and ASKS_DIVISION.search(question):
+        keep = [sp for sp in keep if _a_division(sp)]
+    if asked.kind == "list" and (of := next((k for rx, k in LIST_OF if rx.match(asked.head or "")), None)):
+        keep = [sp for sp in keep if _names_of(sp, of)]
+    if ASKS_COUNTRY.search(question):
+        keep = [sp for sp in keep if names_country(sp.text)]
+    if levels := levels_in(question):
+        keep = [sp for sp in keep if _level_fits(text, sp, levels)]
+    return keep
