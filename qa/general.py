@@ -226,6 +226,8 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
     if named_as:  # "谁是受助学生代表" → "受助学生代表吉乐乐说": the name given with the asked role
         c.spans = named_as
         c.score += W.g_apposition
+    elif role and role in s.text:
+        c.spans = []  # "何建刚与受助学生代表签订协议": the role is here and held by nobody named, not by 何建刚
     headed = [sp for sp in c.spans if _headed_by(sp, asked, s.text)]
     if headed and len(headed) < len(c.spans):
         c.spans = headed  # "优化了哪个系统结构": 紧急停机系统结构, not the 为… apposition beside it

@@ -649,3 +649,10 @@ def test_the_short_name_an_article_gives_a_body_answers_only_what_it_is_called()
     assert "中车大连机车" not in (a.short_answer or "")
     a = _ask("中车大连机车车辆有限公司的简称是什么？", body)
     assert not a.abstained and "中车大连机车" in a.short_answer
+
+
+def test_a_name_beside_the_asked_role_but_not_holding_it_is_not_the_answer():
+    a = _ask("谁是受助学生代表？", "发放仪式上，基金会副理事长何建刚与受助学生代表签订助学协议，受助者每人每年将获得5000元的学费资助。")
+    assert "何建刚" not in (a.short_answer or "")
+    a = _ask("谁是受助学生代表？", "发放仪式上，受助学生代表吉乐乐说，会用爱心回报社会。")
+    assert not a.abstained and a.short_answer.endswith("吉乐乐")
