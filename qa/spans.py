@@ -242,7 +242,7 @@ _ROLES = (r"专家|人才|人员|工人|警方|干部|代表|志愿者|官员|�
 _ROLE_END = re.compile(rf"(?:{_ROLES})$")
 # "受助学生代表吉乐乐说": a name jieba does not know, between a role and a speech verb.
 _NAME_AFTER_ROLE = re.compile(rf"(?:{_ROLES})(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?=说|表示|介绍|称|指出|告诉|认为|坦言|透露|"
-                              r"强调|提出|回忆|感慨|笑着|一行|在|发言)")
+                              r"强调|提出|回忆|感慨|笑着|一行|在|发言|\d{1,2}日)")  # "德国总理朔尔茨13日…"
 
 
 def _persons(sentence: str) -> list[Span]:
@@ -250,6 +250,8 @@ def _persons(sentence: str) -> list[Span]:
     quoted = [(m.start() + 1, m.end() - 1) for m in _QUOTED.finditer(sentence)]
     spans: list[tuple[int, int]] = []
     for i, (w, f, pos) in enumerate(toks):
+        if f in _PERSON_FLAGS and len(w) > 2 and _ROLE_END.search(w):
+            continue  # jieba tags "德国总理" as one name: a title, whose holder follows
         if f in _PERSON_FLAGS and (_NOT_A_NAME.search(w) or i + 1 < len(toks) and toks[i + 1][1] == "nt"):
             continue  # jieba tags 毛伊岛, 戴维营, 金融城 as names; and the place an organisation's name opens
             # with ("伯利兹|中国和平统一促进会表示"): a name never runs straight into a body's

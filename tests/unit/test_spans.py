@@ -381,3 +381,8 @@ def test_a_verb_before_the_asked_noun_is_not_its_modifier():
     spans = [s.text for s in find_spans("各地要打造一流环境，评环境。", "definition", head="环境")]
     assert "一流环境" in spans and not any(s.startswith(("打造", "评")) for s in spans)
     assert "城市设计项目" in [s.text for s in find_spans("征集已启动实施的城市设计项目。", "definition", head="项目")]
+
+
+def test_a_title_jieba_tags_as_a_name_is_no_name_and_its_holder_after_it_is():
+    spans = [s.text for s in find_spans("德国总理朔尔茨13日在推特发文称：“我们将继续与中国合作。”", "person")]
+    assert "德国总理" not in spans and "朔尔茨" in spans
