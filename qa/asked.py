@@ -72,10 +72,23 @@ def _bigrams_of(search_text: str, places: tuple, measures: tuple[str, ...]) -> t
     return tuple(dict.fromkeys(w[i: i + 2] for w in rest.split() for i in range(len(w) - 1)))
 
 
+def measures_named(text: str) -> list[str]:
+    """The specific measures a text names (``SPECIFIC``: 确诊, 净利润, 营收…), the longest where one holds another
+    (密接 is inside 次密接)."""
+    text = canon(text)
+    found = [m for m in SPECIFIC if m in text]
+    return [m for m in found if not any(m != o and m in o for o in found)]
+
+
 def specific(q: Question) -> list[str]:
-    asked = canon(q.search_text)
-    found = [m for m in SPECIFIC if m in asked]
-    return [m for m in found if not any(m != o and m in o for o in found)]  # 密接 is inside 次密接
+    return measures_named(q.search_text)
+
+
+def names_other_measure(clause: str, asked: list[str]) -> bool:
+    """A figure's clause (canonical spelling) names another specific measure and none of the asked ones:
+    "实现营业收入1390.81万元" is no 净利润."""
+    return not any(m in clause for m in asked) \
+        and any(m in clause and not any(m in a or a in m for a in asked) for m in SPECIFIC)
 
 
 def date_ok(asked: list[AskedDate], s: Sentence) -> bool:

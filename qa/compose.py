@@ -13,7 +13,7 @@ import re
 from core.records import Answer, Citation, Passage
 from core.schema import published_date
 from qa.answer_types import AskedType, classify
-from qa.asked import asked_unit, date_ok, place_ok, residual_bigrams, specific, unit_ok
+from qa.asked import asked_unit, date_ok, names_other_measure, place_ok, residual_bigrams, specific, unit_ok
 from qa.fits import FIGURE_KINDS
 from qa.general import Candidate, Idf, Similar, candidates, full_name
 from qa.messages import say
@@ -26,7 +26,6 @@ from qa.verify import unsupported_numbers
 from qa.weights import WEIGHTS as W
 from zhtext.dates import DateMention
 from zhtext.normalise import canon
-from zhtext.vocabulary import SPECIFIC
 
 
 def _qualifier(best: Sentence, sentences: list[Sentence], q: Question) -> Sentence | None:
@@ -126,9 +125,7 @@ def _counts_another_measure(q: Question, best) -> bool:
     """The chosen figure's own clause names another measure and none of the asked ones: "…公司实现营业收入
     1390.81万元" is no 净利润, whatever the sentence before says or however near the company's name it stands."""
     asked = specific(q)
-    _, around = slot_context(best.text, best.slot)
-    other = [m for m in SPECIFIC if m in around and m not in asked and not any(m in a or a in m for a in asked)]
-    return bool(asked and other and not any(m in around for m in asked))
+    return bool(asked) and names_other_measure(slot_context(best.text, best.slot)[1], asked)
 
 
 def constrained(q: Question, passages: list[Passage], top: int = 12) -> Answer | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from qa.answer_types import AskedType
+from qa.asked import measures_named, names_other_measure
 from qa.spans import Span, find_spans
 from zhtext.normalise import canon
 from zhtext.places import find_places, names_country
@@ -77,23 +78,13 @@ def _outcome_fits(text: str, span: Span, outcome: int) -> bool:
     return not said or outcome in said
 
 
-def asked_measures(question: str) -> list[str]:
-    """The measures a figure question names (``zhtext.vocabulary.SPECIFIC``: 确诊, 净利润, 营收…), the longest
-    where one holds another."""
-    text = canon(question)
-    found = [m for m in SPECIFIC if m in text]
-    return [m for m in found if not any(m != o and m in o for o in found)]
-
-
 def _measure_fits(text: str, span: Span, measures: list[str]) -> bool:
     """False when the figure's clause names another measure and none asked: "实现营业收入1390.81万元" is no
     net profit. A clause naming no measure ("同比减亏222.62万元") is read with its whole sentence."""
     clause = canon(clause_around(text, span, CLAUSE_START))
     if not any(m in clause for m in SPECIFIC):
         clause = canon(text)
-    if any(m in clause for m in measures):
-        return True
-    return not any(m in clause and not any(m in a or a in m for a in measures) for m in SPECIFIC)
+    return not names_other_measure(clause, measures)
 
 
 # A figure per head and a total answer different questions: "每名学生获得了多少助学金" is not answered by
@@ -180,7 +171,7 @@ def fitting(question: str, asked: AskedType, text: str, spans: list[Span]) -> li
     if asked.kind in FIGURE_KINDS:
         if (outcome := _outcome(question)) is not None:
             keep = [sp for sp in keep if _outcome_fits(text, sp, outcome)]
-        if measures := asked_measures(question):
+        if measures := measures_named(question):
             keep = [sp for sp in keep if _measure_fits(text, sp, measures)]
         if (per_head := _per_head(question)) is not None:
             keep = [sp for sp in keep if _per_head_fits(text, sp, per_head)]

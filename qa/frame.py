@@ -94,11 +94,9 @@ def fill(frame: Frame, sentence: str) -> Fill:
     kr, right_at = _piece(frame.right, sentence, from_end=False, after=left_end if kl else 0,
                           limit=stop.start() if stop else None) if frame.right else (0, -1)
     if kl and kr and 0 < right_at - left_end <= MAX_GAP and not _CLAUSE.search(sentence, left_end, right_at):
-        head = _head_noun(frame.right)  # "接受什么程序" → 司法程序: the asked noun belongs to the answer
-        end = right_at + len(head) if head and sentence.startswith(head, right_at) else right_at
         gap = [f for w, f, _ in pos_tokens(sentence[left_end:right_at]) if w.strip()]
         # "…企业评营商环境工作" for "为企业提供什么样的营商环境": a lone verb in the gap takes the noun as its object
-        span = None if gap == ["v"] else _span(sentence, left_end, end)
+        span = None if gap == ["v"] else _span(sentence, left_end, _with_head(frame, sentence, right_at))
     elif kl and not kr and frame.right and _piece(frame.right, sentence[:left_at], from_end=False)[0]:
         span = None  # the words after the gap come before those before it ("专案小组…警方的大力配合下"): no gap here
     elif kl:
@@ -110,8 +108,7 @@ def fill(frame: Frame, sentence: str) -> Fill:
         agent = [m.end() for m in _AGENT.finditer(sentence, begin, right_at)]  # "他当时是被“沙袋" → 沙袋
         if agent and right_at - agent[-1] >= MIN_PIECE:
             begin = agent[-1]
-        head = _head_noun(frame.right)  # "对哪种无人机发射了…" → …“死神”无人机: the asked noun is the answer's head
-        span = _span(sentence, begin, right_at + len(head) if head and sentence.startswith(head, right_at) else right_at)
+        span = _span(sentence, begin, _with_head(frame, sentence, right_at))
     else:
         span = None
     share = min(1.0, (kl + kr) / total)
@@ -131,6 +128,13 @@ def _skipped_verb(left: str, piece: str) -> bool:
         return False
     skipped = left[left.rfind(piece) + len(piece):] if piece in left else ""
     return any(f.startswith("v") and w not in _AUXILIARIES for w, f, _ in pos_tokens(skipped))
+
+
+def _with_head(frame: Frame, sentence: str, right_at: int) -> int:
+    """Where the gap's fill ends: past the asked noun the right context opens with, when the sentence has it
+    there ("接受什么程序" → 司法程序, "对哪种无人机发射了…" → …“死神”无人机), else where the right context begins."""
+    head = _head_noun(frame.right)
+    return right_at + len(head) if head and sentence.startswith(head, right_at) else right_at
 
 
 def _noun_chars(text: str) -> frozenset[int]:
