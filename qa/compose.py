@@ -239,6 +239,7 @@ def general(q: Question, asked: AskedType, passages: list[Passage], idf: Idf | N
         return _abstain(q, say("no_place", en, names=names))
     pool = [p for p in passages if p.date_match and p.place_match] or passages
     found = candidates(q.text, asked, pool, idf, top=W.g_top, similar=similar)
+    fuller = _fuller_list(found) if asked.kind == "list" and found else None  # before agreement lifts the best
     if found and found[0].best is not None:
         found[0].score += W.g_agree * min(W.agree_max, _agreeing(found[0], found))
     if not found or found[0].score < W.refuse_below or (found[0].best is None and asked.rule != "none"):
@@ -249,6 +250,10 @@ def general(q: Question, asked: AskedType, passages: list[Passage], idf: Idf | N
         answer = _abstain(q, say("no_answer", en))
         answer.evidence = round(found[0].score, 3) if found else 0.0
         return answer
+    evidence = found[0].score
+    if fuller is not None:
+        found.remove(fuller)
+        found.insert(0, fuller)
     best = found[0]
     short = best.best.text if best.best else None
     named = None
@@ -274,7 +279,9 @@ def general(q: Question, asked: AskedType, passages: list[Passage], idf: Idf | N
             break
         if c.sentence.passage.doc_id in seen or c.score < best.score - W.corroborate_within:
             continue
-        if c.best is not None and (c.best.text in short or short in c.sentence.text):
+        if c.best is not None and (c.best.text in short or short in c.sentence.text
+                                   or asked.kind == "list" and len(mine := list_items(c.best.text)) > 1
+                                   and mine <= list_items(short)):  # a lead that shortens the list with 等
             also.append(citation(len(cites) + len(also) + 1, c.sentence.passage, [c.sentence]))
             seen.add(c.sentence.passage.doc_id)
     cites += also
@@ -294,7 +301,37 @@ def general(q: Question, asked: AskedType, passages: list[Passage], idf: Idf | N
         text += say("agree", en, n=str(1 + len(also)))
     if differ:
         text += say("differ", en)
-    return Answer(q.raw, text, False, cites, short_answer=short, evidence=round(best.score, 3))
+    return Answer(q.raw, text, False, cites, short_answer=short, evidence=round(evidence, 3))
+
+
+# Where a list's items part: 、, and the conjunctions; "等…" closes it ("应急处置等牵引工作任务").
+_ITEM_SPLIT = re.compile(r"、|，|,|以及|及|和|与|或者|或")
+_ITEMS_END = re.compile(r"等.*$")
+
+
+def list_items(text: str) -> set[str]:
+    """The items a list span names: "干线牵引、调车作业等" → {干线牵引, 调车作业}."""
+    return {item for part in _ITEM_SPLIT.split(_ITEMS_END.sub("", canon(text))) if (item := part.strip(" “”\"《》"))}
+
+
+def _fuller_list(found: list[Candidate]) -> Candidate | None:
+    """A sentence about as good as the best that names every item of the best's list and more: a news lead
+    shortens a list with 等 ("承担干线牵引、调车作业等任务") that the body gives whole ("…调车作业、小运转以及
+    应急处置等牵引工作任务"). The fullest such list answers; the best's own score decided that there is one."""
+    best = found[0]
+    if best.best is None:
+        return None
+    ours = list_items(best.best.text)
+    fuller, most = None, len(ours)
+    for c in found[1:]:
+        if c.score < best.score - W.corroborate_within:
+            break
+        if c.best is None or c.frame < W.list_frame * best.frame:
+            continue
+        theirs = list_items(c.best.text)
+        if len(theirs) > most and ours <= theirs:
+            fuller, most = c, len(theirs)
+    return fuller
 
 
 def _agreeing(best: Candidate, found: list[Candidate]) -> int:
@@ -322,8 +359,9 @@ def _more_items(best: Candidate, found: list[Candidate], cites: list[Citation]) 
             continue
         if c.frame < max(W.list_frame * best.frame, W.list_frame_min):
             continue
-        if any(c.best.text in g or g in c.best.text for g in given):
-            continue
+        if any(c.best.text in g or g in c.best.text for g in given) \
+                or list_items(c.best.text) <= set().union(*map(list_items, given)):
+            continue  # names no item not given yet ("干线牵引、调车作业等" after the whole list)
         cite = citation(len(cites) + len(out) + 1, c.sentence.passage, [c.sentence])
         out.append((c, cite))
         given.append(c.best.text)

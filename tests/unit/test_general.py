@@ -656,3 +656,19 @@ def test_a_name_beside_the_asked_role_but_not_holding_it_is_not_the_answer():
     assert "何建刚" not in (a.short_answer or "")
     a = _ask("谁是受助学生代表？", "发放仪式上，受助学生代表吉乐乐说，会用爱心回报社会。")
     assert not a.abstained and a.short_answer.endswith("吉乐乐")
+
+
+def test_a_list_shortened_with_deng_in_a_lead_gives_way_to_the_whole_list():
+    a = _ask("HXN3型内燃机车将在中老铁路磨万段承担哪些工作任务？",
+             "中车大连机车25日发布消息称，2台HXN3型内燃机车近日抵达磨丁口岸，将在中老铁路磨万段承担干线牵引、调车作业等任务。",
+             "中车大连机车设计制造的机车已运抵老挝。这2台机车将在中老铁路磨（磨丁）万（万象）段承担干线牵引、调车作业、"
+             "小运转以及应急处置等牵引工作任务，提升货运能力。")
+    assert not a.abstained and "小运转以及应急处置" in a.short_answer
+    assert "2篇报道一致" in a.answer  # the lead that shortened the list says the same: cited, not listed again
+    assert a.answer.count("**") == 2
+
+
+def test_list_items_are_read_apart_from_their_separators_and_the_closing_deng():
+    from qa.compose import list_items
+    assert list_items("干线牵引、调车作业等") == {"干线牵引", "调车作业"}
+    assert list_items("干线牵引、调车作业、小运转以及应急处置等牵引工作任务") == {"干线牵引", "调车作业", "小运转", "应急处置"}
