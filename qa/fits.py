@@ -161,6 +161,26 @@ def _names_of(span: Span, kind: str) -> bool:
     return bool(find_spans(span.text, kind) or kind == "place" and find_places(span.text))
 
 
+# "中介服务事项会纳入哪个平台" asks for a 平台: "中介机构" is none, "政务服务平台" is. Only nouns that a name of their
+# kind carries as its last word (寒亭区, 协和医院, 认可委员会); not 公司, 城市 or 国家, whose names mostly do not
+# (特斯拉, 北京, 法国), nor 部门/机构/单位, which ask for any body.
+NAMED_BY_NOUN = ("平台", "街道", "区", "县", "镇", "乡", "医院", "大学", "学院", "法院", "机场", "实验室", "委员会", "协会",
+                 "研究院", "研究所")
+ASKS_NAMED = re.compile(rf"(?:哪|什么|何)(?:个|一个|家|所|座)?({'|'.join(NAMED_BY_NOUN)})(?![场域内外民])")
+_NAME_TAIL = re.compile(r"[（(][^（()）]*[）)]$|[”\"》」』]+$")  # "…认可委员会（CNAS）" ends in 委员会
+
+
+# Words ending in 区 that name no district: a patch of a town, a park, a scenic spot, a housing estate…
+NOT_A_DISTRICT = ("片区", "园区", "社区", "景区", "校区", "小区", "街区", "辖区", "城区", "市区", "营区", "库区", "矿区", "灾区",
+                  "展区", "赛区", "保护区", "服务区", "功能区")
+
+
+def _named_as(span: Span, noun: str) -> bool:
+    """The span's name ends in the asked noun, longer than the noun alone (and for 区, a district's)."""
+    text = _NAME_TAIL.sub("", span.text)
+    return text.endswith(noun) and len(text) > len(noun) and not (noun == "区" and text.endswith(NOT_A_DISTRICT))
+
+
 # "哪个国家指责…" is answered by a state: not 南沙 or 香港, places of one, which a place question would take.
 ASKS_COUNTRY = re.compile(r"(?:哪|什么|何)(?:个|些|一个|一些)?国家|哪国|哪几个国家")
 
@@ -179,6 +199,8 @@ def fitting(question: str, asked: AskedType, text: str, spans: list[Span]) -> li
         keep = [sp for sp in keep if _a_division(sp)]
     if asked.kind == "list" and (of := next((k for rx, k in LIST_OF if rx.match(asked.head or "")), None)):
         keep = [sp for sp in keep if _names_of(sp, of)]
+    if asked.kind in ("org", "place") and (noun := ASKS_NAMED.search(question)):
+        keep = [sp for sp in keep if _named_as(sp, noun.group(1))]
     if ASKS_COUNTRY.search(question):
         keep = [sp for sp in keep if names_country(sp.text)]
     if levels := levels_in(question):

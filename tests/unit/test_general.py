@@ -672,3 +672,16 @@ def test_list_items_are_read_apart_from_their_separators_and_the_closing_deng():
     from qa.compose import list_items
     assert list_items("干线牵引、调车作业等") == {"干线牵引", "调车作业"}
     assert list_items("干线牵引、调车作业、小运转以及应急处置等牵引工作任务") == {"干线牵引", "调车作业", "小运转", "应急处置"}
+
+
+def test_which_platform_is_answered_by_a_name_ending_in_platform_not_by_another_body():
+    a = _ask("中介服务事项会纳入哪个平台？", "明年企业债券相关中介机构将统一纳入评价范围，中介服务事项也将随之调整。")
+    assert "中介机构" not in (a.short_answer or "")
+    a = _ask("中介服务事项会纳入哪个平台？", "各地区将中介服务事项纳入政务服务平台，建立转办整改跟踪机制。")
+    assert not a.abstained and a.short_answer == "政务服务平台"
+
+
+def test_which_district_is_not_answered_by_a_place_that_is_no_district():
+    a = _ask("在哪个区进行了燃气安全隐患排查整治行动？",
+             "近期，志愿者在郑店集镇、关山片区进行燃气安全隐患排查整治行动，发放宣传资料。")
+    assert a.short_answer is None or a.short_answer.endswith("区") and a.short_answer != "关山片区"
