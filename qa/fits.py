@@ -49,10 +49,25 @@ def negated(text: str, span: Span) -> bool:
     return bool(NEGATED.search(text, max(0, span.start - 8), span.start))
 
 
+# "如果数据显示有需要，我们可能会在9月份加息": what may follow a condition is a guess, not what was decided. A
+# consequence said as a rule ("如果发现违规培训，可拨打12345") does state something, so only a hedged one.
+_HEDGED = re.compile(r"可能|或将|也许|或许|有望|不排除")
+
+
+def _guessed(text: str, span: Span) -> bool:
+    """The span's clause hedges (可能会…) the consequence of a condition in the clause before it."""
+    marks = [m.end() for m in CLAUSE_MARK.finditer(text, 0, span.start)]
+    if not marks:
+        return False
+    clause = text[marks[-1]: span.start]
+    condition = text[marks[-2] if len(marks) > 1 else 0: marks[-1]]
+    return bool(_HEDGED.search(clause) and _SUPPOSED.search(condition))
+
+
 def _stated(question: str, text: str, span: Span) -> bool:
     """The sentence states the span: not negated, not supposed, not a short name given in passing."""
     before = text[max((m.end() for m in CLAUSE_MARK.finditer(text, 0, span.start)), default=0): span.start]
-    return not negated(text, span) and not _SUPPOSED.search(before) \
+    return not negated(text, span) and not _SUPPOSED.search(before) and not _guessed(text, span) \
         and not (_ALIAS.search(text, max(0, span.start - 6), span.start) and not _ASKS_ALIAS.search(question))
 
 
