@@ -200,6 +200,15 @@ def _named_as(span: Span, noun: str) -> bool:
 ASKS_COUNTRY = re.compile(r"(?:哪|什么|何)(?:个|些|一个|一些)?国家|哪国|哪几个国家")
 
 
+# "捐献者叫什么名字" asks for a name: "一名大三学生" gives a role, no name. A span answers only when the tagger
+# reads a person's name in it (nr), or it is a name in Latin letters.
+ASKS_NAME = re.compile(r"叫什么|名字|姓名|姓什么")
+
+
+def _a_name(span: Span) -> bool:
+    return span.text[:1].isascii() and span.text[:1].isupper() or any(f.startswith("nr") for _, f, _ in pos_tokens(span.text))
+
+
 def fitting(question: str, asked: AskedType, text: str, spans: list[Span]) -> list[Span]:
     """The spans of sentence ``text`` that can answer ``question``, by every rule above."""
     keep = [sp for sp in spans if _stated(question, text, sp)]
@@ -216,6 +225,8 @@ def fitting(question: str, asked: AskedType, text: str, spans: list[Span]) -> li
         keep = [sp for sp in keep if _names_of(sp, of)]
     if asked.kind in ("org", "place") and (noun := ASKS_NAMED.search(question)):
         keep = [sp for sp in keep if _named_as(sp, noun.group(1))]
+    if asked.kind == "person" and ASKS_NAME.search(question):
+        keep = [sp for sp in keep if _a_name(sp)]
     if ASKS_COUNTRY.search(question):
         keep = [sp for sp in keep if names_country(sp.text)]
     if levels := levels_in(question):

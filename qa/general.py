@@ -235,7 +235,8 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
         c.best = max(c.spans, key=lambda sp: (_named(sp) if asked.kind == "person" else 0,
                                               _closeness(s.text, sp, c.matched)))
         c.score += W.g_span * _closeness(s.text, c.best, c.matched) + (W.g_head if headed else 0.0)
-    elif asked.kind in SPEAKERS and _ASKS_STATEMENT.search(question) and (said := _speaker(question, asked, before, anchor)):
+    elif asked.kind in SPEAKERS and (_ASKS_STATEMENT.search(question) or asked.kind == "person" and _PRONOUN_SUBJECT.search(s.text)) \
+            and (said := _speaker(question, asked, before, anchor)):
         c.best, c.quote_from, back = said  # "谢锋表示，…。……要求停止制裁…": the speaker is named before
         c.score += W.g_span * 0.5 - W.g_speaker_back * min(back, W.speaker_reach)
         if back > W.speaker_reach:  # named further back, with a speech verb: by the chunks crossed
@@ -350,6 +351,11 @@ _SPEECH = re.compile(r"[^，,。；;：:！!？?]{0,16}?(?:表示|指出|强调|
 # named before ("《中共中央 国务院关于…》") is no answer to it.
 _ASKS_STATEMENT = re.compile(r"表示|指出|强调|呼吁|认为|介绍|坦言|透露|回应|警告|敦促|重申|提出|要求|谈到|提到|宣布|说|称|"
                              r"主张|倡议|建议|指责|谴责|批评|反对|支持|承诺|希望|表态|声明|发言|讲话|致辞|演讲|答|问")
+
+
+# "他估价，这件龙袍价值高达20万英镑": a clause whose subject is 他/她 did what it says; who did is named before
+# ("Lee Young分析称…。他估价，…"), whatever the question's verb.
+_PRONOUN_SUBJECT = re.compile(r"(?:^|[，,。；;：:])\s*[他她](?![们人])")
 
 
 def _speaker(question: str, asked: AskedType, before: list[Sentence],

@@ -245,6 +245,13 @@ _NAME_AFTER_ROLE = re.compile(rf"(?:{_ROLES})(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?
                               r"强调|提出|回忆|感慨|笑着|一行|在|发言|\d{1,2}日)")  # "德国总理朔尔茨13日…"
 
 
+# "鉴定专家Lee Young对着龙袍检查了一番", "Lee Young分析称": a name left in Latin letters, which jieba tags as
+# English words. A person's only right after a role or before a speech verb: elsewhere such words name brands,
+# programmes and firms (Antiques Roadshow, Apple).
+_LATIN_NAME = re.compile(r"(?<![A-Za-z])(?P<name>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){1,2})(?![A-Za-z])")
+_SAYS = re.compile(r"\s*(?:分析|补充|解释|回应)?(?:说|表示|介绍|称|指出|认为|强调|透露|坦言|告诉|估计|估价)")
+
+
 def _persons(sentence: str) -> list[Span]:
     toks = pos_tokens(sentence)
     quoted = [(m.start() + 1, m.end() - 1) for m in _QUOTED.finditer(sentence)]
@@ -260,6 +267,10 @@ def _persons(sentence: str) -> list[Span]:
         if f == "nr" and len(w) == 2 and dictionary_tag(w) == "nr" and not _ROLE_END.search(sentence, 0, pos):
             continue  # jieba's dictionary lists thousands of two-character words as names (严正, 太久, 灵敏):
             # one counts as a name only with a title or role right before it ("作家鲁迅")
+        if f == "nr" and len(w) == 1 and i + 1 < len(toks) and toks[i + 1][1] in ("nr", "nrfg") \
+                and len(toks[i + 1][0]) <= 2 and toks[i + 1][2] == pos + 1:
+            spans.append((pos, pos + 1 + len(toks[i + 1][0])))  # jieba's 陈|海燕: a surname and a given name it knows
+            continue
         if f in _PERSON_FLAGS and len(w) >= 2 or (f in _PERSON_FLAGS and _joined_name(toks, i)):
             spans.append((pos, pos + len(w)))
         elif f in ("n", "nr", "nt", "nz", "j") and _ROLE_END.search(w):
@@ -268,6 +279,8 @@ def _persons(sentence: str) -> list[Span]:
                 start = toks[i - 1][2]
             spans.append((start, pos + len(w)))
     spans += [(m.start(), m.end()) for m in _TITLED.finditer(sentence)]
+    spans += [m.span("name") for m in _LATIN_NAME.finditer(sentence)
+              if _ROLE_END.search(sentence, 0, m.start()) or _SAYS.match(sentence, m.end())]
     spans += [m.span("name") for m in _NAME_AFTER_ROLE.finditer(sentence)
               if dictionary_tag(m.group("name")) in (None, "nr", "nrt", "nrfg")]  # not "主席|培训班|在…": a word
     merged = _merge(sorted(spans), sentence, rf"[{_NAME_SEP}]")
