@@ -51,6 +51,9 @@ _PLACE_NOUNS = (r"(?:国家|城市|省份|省|市|县|区|地区|地方|地点|�
                 r"场馆|区域|流域|河流|湖|山|位置|路段|路口|大洲|洲|海|湾|礁|口岸|小区)(?![场民值别块际内外关报面峰])")
 _WORK_NOUNS = (r"(?:电影|电视剧|剧目|剧集|话剧|歌剧|舞剧|节目|栏目|书籍|书|著作|作品|小说|诗歌|歌曲|歌|曲目|专辑|纪录片|动画片|动画|"
                r"游戏|画作|文件|白皮书|报告|合同|条例|法案|规划|纲要|刊物|杂志|报纸|期刊|展览)")
+# Nouns for people, by their last character or word (教导员, 民警, 老人, 记者, 嫌疑人, 志愿者, 教练, 老板…)
+_PERSON_NOUNS = (r"(?:[\u4e00-\u9fff](?:员|警|长|人|者|师|官|手|家|士|工|兵|客|妇|伯|叔|姨|婆|爷|奶|哥|姐|弟|妹|生|星)"
+                 r"|教练|老板|儿子|女儿|孩子|丈夫|妻子|母亲|父亲|主人|主任|主席|总裁|总监|经理|代表|他|她)")
 _WHICH = r"(?:哪一个|哪个|哪一|哪家|哪座|哪所|哪位|哪部|哪本|哪首|哪份|哪篇|哪条|哪台|哪档|哪|什么|何)"
 
 
@@ -97,6 +100,14 @@ RULES: list[TypeRule] = [
     TypeRule("org_by_whom_organised", "org",
              _r(r"由谁(?:主办|承办|举办|发起|主导|牵头|组织|发布|颁发|运营|负责|管理)|(?:主办|承办|举办|发起|牵头)(?:方|单位)是谁"),
              "events and documents are organised and issued by bodies, not people; before person"),
+    TypeRule("person_called", "person", _r(rf"{_PERSON_NOUNS}的?(?:叫什么|名字|姓名|姓什么)"),
+             "a person asked for by role (教导员叫什么, 民警的名字): the noun before 叫什么 says a person is wanted; "
+             "before the thing's name below"),
+    TypeRule("org_called", "org", _r(rf"{_ORG_NOUNS}的?(?:叫什么|名字|名称)"),
+             "a body asked for by its kind (那家公司叫什么名字): an organisation"),
+    TypeRule("thing_called", "definition", _r(r"叫什么名字|名字(?:是什么|叫什么)|名称是什么|叫什么[？?]?$|叫做什么|称为什么"),
+             "the name of a thing (项目叫什么名字): a quoted name or an apposition answers, not a person; before "
+             "person_who, which reads 名字 as a person's"),
     TypeRule("person_who", "person", _r(r"谁|什么人|哪位|哪个人|哪一位|姓名|叫什么名字|名字是|何人|哪名|哪些人|哪几位"),
              "a person; before lists, since 哪些人 wants people"),
     TypeRule("org_which", "org", _r(rf"{_WHICH}(?:个|家|所)?{_ORG_NOUNS}"),

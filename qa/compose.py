@@ -14,13 +14,14 @@ from core.records import Answer, Citation, Passage
 from core.schema import published_date
 from qa.answer_types import AskedType, classify
 from qa.asked import asked_unit, date_ok, names_other_measure, place_ok, residual_bigrams, specific, unit_ok
-from qa.fits import FIGURE_KINDS
-from qa.general import Candidate, Idf, Similar, candidates, full_name
+from qa.fits import FIGURE_KINDS, fitting
+from qa.general import TYPED, Candidate, Idf, Similar, candidates, full_name
 from qa.messages import say
 from qa.question import Question
 from qa.scoring import score
 from qa.sentences import Sentence, sentences_of
 from qa.slots import CN_COUNT, COUNT, counted_place, numbers, slot_context, slot_unit
+from qa.spans import find_asked, span_not_in_question
 from qa.verify import numbers as figures_in
 from qa.verify import unsupported_numbers
 from qa.weights import WEIGHTS as W
@@ -103,10 +104,26 @@ def compose(q: Question, passages: list[Passage], top: int = 12, idf: Idf | None
     slot (``constrained``), every other question by the span of its asked type (``general``)."""
     asked = classify(q.text)
     answer = constrained(q, passages, top) if routed_to_figures(q, asked) else None
+    if answer is not None and not answer.abstained and _holds_no_asked_span(q, asked, answer):
+        # "…最后备降在了哪个机场" pinned by its date: a quote with no airport in it answers nothing; the typed
+        # spans' answer, if there is one (else the quote: a name jieba cannot tag is still in it)
+        typed = general(q, asked, passages, idf, similar)
+        answer = answer if typed.abstained else typed
     if answer is None:  # not routed there, or no number of the asked unit where it looked: the typed spans'
         answer = general(q, asked, passages, idf, similar)
     answer.answer_type = asked.kind
     return answer
+
+
+def _holds_no_asked_span(q: Question, asked: AskedType, answer: Answer) -> bool:
+    """The figure path quoted sentences that hold no span of the asked type (a place, a name, a percent…) that
+    the question does not already hold: it found the date and place the question is pinned to, not the answer.
+    Counts are the figure path's own business (it checks their units)."""
+    if asked.kind not in TYPED or asked.kind == "count" or not answer.citations:
+        return False
+    quote = answer.citations[0].quote
+    spans = [sp for sp in find_asked(quote, asked) if span_not_in_question(sp, q.text)]
+    return not fitting(q.text, asked, quote, spans)
 
 
 def routed_to_figures(q: Question, asked: AskedType) -> bool:

@@ -692,3 +692,33 @@ def test_what_may_follow_a_condition_is_no_answer_to_what_was_decided():
     assert "9月" not in (a.short_answer or "")
     a = _ask("家长发现违规培训可以拨打哪个电话？", "教育部提醒，家长如果发现违规培训，可以拨打12345投诉举报电话。")
     assert not a.abstained and "12345" in a.short_answer  # a rule said after a condition still states something
+
+
+def test_a_name_left_in_latin_letters_is_a_person_after_a_role_or_before_a_speech_verb():
+    a = _ask("谁鉴定了这件龙袍？", "节目邀请的鉴定专家Lee Young对着龙袍检查了一番，认为这件古董可以追溯到18世纪。")
+    assert not a.abstained and "Lee Young" in a.short_answer
+    from qa.spans import find_spans
+    assert find_spans("Antiques Roadshow是BBC播出的一档电视节目。", "person") == []
+
+
+def test_he_did_it_is_answered_by_the_person_named_before():
+    a = _ask("谁估价了这件龙袍？",
+             "节目邀请的鉴定专家李扬对着龙袍检查了一番。李扬分析称，这件龙袍是为皇后设计制作的。他估价，这件龙袍价值高达20万英镑。")
+    assert not a.abstained and "李扬" in a.short_answer
+
+
+def test_a_percent_asked_of_a_dated_place_is_a_percent_not_the_count_beside_it():
+    a = _ask("上海7月游泳场所的水质检测总体合格率是多少？",
+             "进入7月以来，上海共有822家游泳场所全面开放。上海市卫生健康委监督所抽检显示，游泳场所水质总体合格率为92.3%。")
+    assert not a.abstained and a.short_answer == "92.3%"  # the figure path quoted the 822家 sentence
+
+
+def test_a_question_asking_a_name_is_not_answered_by_a_role():
+    a = _ask("第157例造血干细胞捐献者叫什么名字？", "贺宏达是北华大学的一名大三学生，他是这所学校第10位造血干细胞捐献者。")
+    assert a.short_answer != "学生"
+
+
+def test_a_surname_and_a_given_name_split_by_the_tagger_are_one_name():
+    from qa.spans import find_spans
+    spans = find_spans("近日，武汉市公安局硚口区分局人口管理大队教导员陈海燕带着同事们来到葛洲坝集团。", "person")
+    assert "陈海燕" in [s.text for s in spans]
