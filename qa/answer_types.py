@@ -40,7 +40,7 @@ class TypeRule:
 
 # Currencies and the counters news counts things in; longest first so 美元 wins over 元, 人次 over 人.
 _MONEY_UNIT = rf"(?:{longest_first(MULTIPLIERS)})?(?:{longest_first(CURRENCIES)})"
-_HOW_MANY = r"(?:多少|几)"
+_HOW_MANY = r"(?:多少|(?<!哪)几)"  # 哪几个部门 asks which ones (a list), not how many
 _CHANGE = r"(?:增长|下降|上涨|下跌|提高|降低|减少|增加|回落|上升|收窄|扩大|缩小|提升|下滑|增|降|涨|跌)"
 _MONEY_WORDS = (r"(?:金额|价格|价值|价钱|收入|利润|营业额|营收|估价|售价|票价|成本|投资额|销售额|成交额|余额|费用|工资|薪资|资金|"
                 r"奖金|补贴|经费|助学金|捐款|罚款|赔偿|市值|总额|生产总值|产值|GDP|税收|预算|贷款|融资|募资|保费|租金|房价)")
@@ -93,7 +93,7 @@ RULES: list[TypeRule] = [
              "a money word (金额, 收入, 估价, 助学金) asked with 多少, also with a modifier between (多少净利润): "
              "the answer is a sum even without a currency"),
     TypeRule("count_howmany", "count",
-             _r(r"多少|几(?!乎|何|经|近|度)|(?:数量|人数|总数|数目|总量)(?![^，,。？?]*(?:什么|如何|怎样|怎么|为何|哪))|多大|多高|多长|多远|"
+             _r(r"多少|(?<!哪)几(?!乎|何|经|近|度)|(?:数量|人数|总数|数目|总量)(?![^，,。？?]*(?:什么|如何|怎样|怎么|为何|哪))|多大|多高|多长|多远|"
                 r"多重|多深|多宽|多厚|多快|多少面积"),
              "any other 多少/几, or a size (占地多大, 多高): a number; a count noun (人数) only when no other question "
              "word follows it (\"死亡人数上升的原因是什么\" asks for a reason)"),
@@ -110,7 +110,7 @@ RULES: list[TypeRule] = [
              "person_who, which reads 名字 as a person's"),
     TypeRule("person_who", "person", _r(r"谁|什么人|哪位|哪个人|哪一位|姓名|叫什么名字|名字是|何人|哪名|哪些人|哪几位"),
              "a person; before lists, since 哪些人 wants people"),
-    TypeRule("org_which", "org", _r(rf"{_WHICH}(?:个|家|所)?{_ORG_NOUNS}"),
+    TypeRule("org_which", "org", _r(rf"{_WHICH}(?:个|家|所)?{_ORG_NOUNS}|哪(?:一)?(?:个|家|所)[\u4e00-\u9fff]{{1,3}}?{_ORG_NOUNS}"),
              "哪个部门/单位/机构/公司: an organisation; before places, since 哪个机构 is not where "
              "(哪些部门 is a list: several bodies)"),
     TypeRule("place_where", "place",
