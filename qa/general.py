@@ -21,14 +21,14 @@ from core.records import Passage
 from core.schema import anchor_date
 from qa.answer_types import QUESTION_WORD, AskedType
 from qa.attributes import Attribute, asked_attribute, asked_term, defines, stated_phrases, states
-from qa.fits import CLAUSE_START, FIGURE_KINDS, fitting, negated
+from qa.fits import CLAUSE_START, FIGURE_KINDS, clause_around, fitting, negated
 from qa.frame import fill, frame_of
 from qa.sentences import Sentence, sentences_of
 from qa.spans import Span, find_asked, span_not_in_question
 from qa.weights import WEIGHTS as W
 from zhtext.dates import find_dates
 from zhtext.normalise import canon
-from zhtext.periods import periods
+from zhtext.periods import own_years, periods
 from zhtext.places import find_places, names_whole
 from zhtext.pos import dictionary_tag, pos_tokens
 from zhtext.tokens import words
@@ -113,6 +113,7 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
     qtext = _bare(question)
     rarest = max(qwords, key=lambda w: weights[w]) if qwords else None
     asked_periods = periods(question)
+    asked_years = own_years(question) if asked.kind in FIGURE_KINDS else set()
     gap = frame_of(question)
     attribute = asked_attribute(question)
     named = _places_abroad(question) if asked.kind in FIGURE_KINDS else []
@@ -156,7 +157,7 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
             if attribute is not None and not states(attribute, text):
                 c.score -= W.g_attr_missing  # "会面的目的是什么": a sentence that states no purpose answers something else
             most = c.score + W.g_span + (W.g_frame_span if filled is not None else 0.0)  # what its spans could add
-            pending.append((most, c, list(sentences_before), (filled, pairs, anchor, attribute)))
+            pending.append((most, c, list(sentences_before), (filled, pairs, anchor, attribute, asked_years)))
             sentences_before.append(s)
     return _with_spans(question, asked, pending, similar)
 
@@ -195,7 +196,7 @@ def _with_spans(question: str, asked: AskedType, pending: list, similar: Similar
 
 
 def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sentence], filled, pairs: float,
-                 anchor: date | None, attribute: Attribute | None) -> None:
+                 anchor: date | None, attribute: Attribute | None, asked_years: set[int]) -> None:
     s = c.sentence
     found = find_asked(s.text, asked, anchor)
     if attribute is not None and asked.kind in LOOSE:  # "助力中老铁路高效稳定运营": the clause a cue opens
@@ -205,6 +206,8 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
     if asked.kind == "person":  # "习近平主席": the name, not the title alone
         c.spans = [sp for sp in c.spans if not _TITLE_ONLY.fullmatch(sp.text)]
     c.spans = fitting(question, asked, s.text, c.spans)  # of the asked measure, level, kind of name… (qa.fits)
+    if asked_years:  # "2025年的增长率" is not answered by "2024年的…增长率仅为0.5%": a figure whose clause is another year's
+        c.spans = [sp for sp in c.spans if not (years := own_years(clause_around(s.text, sp))) or years & asked_years]
     if asked.kind in FIGURE_KINDS and (c.other_period or c.other_place):
         c.spans = []  # another period's figure ("8月份平均气温是多少": July's 21.6℃) or another place's: not a weaker answer
     if asked.kind == "date" and anchor is not None and _FUTURE.search(question):

@@ -40,3 +40,14 @@ def periods(text: str) -> set[tuple[int, int]]:
             month = _CN_MONTH[m.group("cm")]
             found.add((month, month))
     return found
+
+
+# "2025年的实际GDP增长率" is not answered by "2024年的实际GDP增长率仅为0.5%". A year after 比/较/与/同 is the base
+# a change is measured against ("比2022年同期增长5%"), not the year the figure is of.
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+_BASE_BEFORE = re.compile(r"(?:比|较|与|同|相比|对比|超过|低于|高于)\s*$")
+
+
+def own_years(text: str) -> set[int]:
+    """The years ``text`` gives a figure for: every 4-digit year but those a comparison is measured against."""
+    return {int(m.group(1)) for m in _YEAR.finditer(text) if not _BASE_BEFORE.search(text, 0, m.start())}

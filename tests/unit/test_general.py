@@ -722,3 +722,24 @@ def test_a_surname_and_a_given_name_split_by_the_tagger_are_one_name():
     from qa.spans import find_spans
     spans = find_spans("近日，武汉市公安局硚口区分局人口管理大队教导员陈海燕带着同事们来到葛洲坝集团。", "person")
     assert "陈海燕" in [s.text for s in spans]
+
+
+def test_which_few_bodies_is_a_list_and_which_hedge_fund_an_organisation():
+    from qa.answer_types import classify
+    assert classify("挂牌督办的是哪几个部门？").kind == "list"
+    assert classify("本次共有几个部门参加？").kind == "count"
+    assert classify("达利欧是哪家对冲基金的创始人？").kind == "org"
+
+
+def test_a_figure_for_another_year_does_not_answer_the_asked_year():
+    a = _ask("惠誉预计美国2025年的实际GDP增长率是多少？",
+             "惠誉下调美国信用评级。惠誉预计，美国2024年的实际GDP增长率仅为0.5%。")
+    assert "0.5%" not in (a.short_answer or "")
+    a = _ask("2023年上半年全市GDP增长了多少？", "2023年上半年全市GDP同比增长5.5%，比2022年全年加快2.5个百分点。")
+    assert not a.abstained and "5.5%" in a.short_answer  # 2022 is the base of a comparison, not the figure's year
+
+
+def test_how_much_of_an_asset_without_a_unit_is_answered_by_a_sum():
+    a = _ask("2023年6月中国减持了多少美国国债？",
+             "中国6月减持113亿美元美国国债至8354亿美元，连续第三个月减仓，再前一次的持仓规模低点是2009年5月创下的8015亿美元。")
+    assert not a.abstained and a.short_answer == "113亿美元"  # not 一次, nor a figure of the 2009 clause
