@@ -254,7 +254,10 @@ def general(q: Question, asked: AskedType, passages: list[Passage], idf: Idf | N
     if q.places and not any(p.place_match for p in passages):
         names = "、".join(p.name for p in q.places)
         return _abstain(q, say("no_place", en, names=names))
-    pool = [p for p in passages if p.date_match and p.place_match] or passages
+    # the articles that speak of the asked date and place, all their chunks: "7月21日晚…航班…" opens the story,
+    # "航班最终备降扬泰机场" two chunks on does not repeat the date
+    articles = {p.doc_id for p in passages if p.date_match and p.place_match}
+    pool = [p for p in passages if p.doc_id in articles] or passages
     found = candidates(q.text, asked, pool, idf, top=W.g_top, similar=similar)
     fuller = _fuller_list(found) if asked.kind == "list" and found else None  # before agreement lifts the best
     if found and found[0].best is not None:

@@ -344,8 +344,25 @@ _JOINED_BODY = re.compile("|".join(JOINED_BODIES))
 _NOT_ORG_BODY = frozenset(("记者", "报道", "消息", "日前", "近日", "今天", "目前", "会议", "活动", "工作", "问题", "情况", "时间"))
 
 
+# "备降在了哪个机场" → "江苏扬州的扬泰机场": a facility is named by the words right before its noun, which jieba
+# splits (扬泰|机场, 苏南|硕|放|机场). From the clause's start or a particle (的, 在, 到…) to the noun.
+_FACILITY = re.compile(r"(?:^|(?<=[，,。；;：:！!？?、\s“”（）()—的在到至从经往赴于]))"
+                       r"(?P<name>[^，,。；;：:！!？?、\s“”（）()—的在到至从经往赴于]{2,8}?)"
+                       r"(?:国际机场|机场|火车站|高铁站|汽车站|客运站|码头|口岸|体育场|体育馆|体育中心|公园|广场)")
+
+
+def _facilities(sentence: str) -> list[tuple[int, int]]:
+    """Named facilities (和田昆冈机场, 上海虹桥火车站); not a verb before a bare noun ("前往机场")."""
+    out = []
+    for m in _FACILITY.finditer(sentence):
+        first = pos_tokens(m.group("name"))
+        if first and first[0][1][:1] not in ("v", "d", "p", "r", "c", "m", "q", "t"):
+            out.append((m.start(), m.end()))
+    return out
+
+
 def _places(sentence: str) -> list[Span]:
-    spans = [(m.start, m.end) for m in find_places(sentence)] + _province_runs(sentence)
+    spans = [(m.start, m.end) for m in find_places(sentence)] + _province_runs(sentence) + _facilities(sentence)
     for w, f, pos in pos_tokens(sentence):
         if f == "ns" and len(w) == 2 and dictionary_tag(w) is None:
             continue  # a two-character "place" jieba's HMM made up from the words around it ("火炬|塔原|设计")

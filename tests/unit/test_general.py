@@ -743,3 +743,19 @@ def test_how_much_of_an_asset_without_a_unit_is_answered_by_a_sum():
     a = _ask("2023年6月中国减持了多少美国国债？",
              "中国6月减持113亿美元美国国债至8354亿美元，连续第三个月减仓，再前一次的持仓规模低点是2009年5月创下的8015亿美元。")
     assert not a.abstained and a.short_answer == "113亿美元"  # not 一次, nor a figure of the 2009 clause
+
+
+def test_a_named_airport_is_a_place_not_a_verb_before_the_word_airport():
+    from qa.spans import find_spans
+    assert "扬泰机场" in [s.text for s in find_spans("但是位于长江北岸的江苏扬州的扬泰机场离医院仍有162公里路程。", "place")]
+    assert "和田昆冈机场" in [s.text for s in find_spans("航班平稳降落在和田昆冈机场。", "place")]
+    assert "前往机场" not in [s.text for s in find_spans("他随后前往机场。", "place")]
+
+
+def test_a_dated_question_reads_the_whole_article_of_that_date_not_only_the_chunk_naming_it():
+    opening = ("7月21日晚，江苏多地被雷雨覆盖，气象部门预测短时间内无法消散。一架从成都起飞的四川航空3U8985航班快要抵达"
+               "目的地，航班上还搭载着病人待移植的人体活体器官，事关生命，争分夺秒。") * 4
+    middle = "医生们连夜做好了手术准备，转运团队随时待命，每一分钟都很宝贵。" * 6
+    later = "雷暴中川航3U8985航班落不了地，机组决定备降，载着待移植器官的航班最后备降在了扬州的扬泰机场。"
+    a = _ask("7月21日晚川航3U8985航班最后备降在了哪个机场？", opening + middle + later)
+    assert not a.abstained and a.short_answer == "扬泰机场"  # in a chunk that does not repeat the date
