@@ -64,6 +64,10 @@ def _guessed(text: str, span: Span) -> bool:
     return bool(_HEDGED.search(clause) and _SUPPOSED.search(condition))
 
 
+# "中新网杭州7月29日电": the day the story was filed, never a date the story tells of.
+_FILED = re.compile(r"\s*(?:电|讯)(?![\u4e00-\u9fff]{0,1}(?:视|影|话|力|网|池|梯|器|脑|商|子|厂|站|价|费|量|缆|线|源))")
+
+
 def _stated(question: str, text: str, span: Span) -> bool:
     """The sentence states the span: not negated, not supposed, not a short name given in passing."""
     before = text[max((m.end() for m in CLAUSE_MARK.finditer(text, 0, span.start)), default=0): span.start]
@@ -212,6 +216,8 @@ def _a_name(span: Span) -> bool:
 def fitting(question: str, asked: AskedType, text: str, spans: list[Span]) -> list[Span]:
     """The spans of sentence ``text`` that can answer ``question``, by every rule above."""
     keep = [sp for sp in spans if _stated(question, text, sp)]
+    if asked.kind == "date":
+        keep = [sp for sp in keep if not _FILED.match(text, sp.end)]
     if asked.kind in FIGURE_KINDS:
         if (outcome := _outcome(question)) is not None:
             keep = [sp for sp in keep if _outcome_fits(text, sp, outcome)]

@@ -759,3 +759,9 @@ def test_a_dated_question_reads_the_whole_article_of_that_date_not_only_the_chun
     later = "雷暴中川航3U8985航班落不了地，机组决定备降，载着待移植器官的航班最后备降在了扬州的扬泰机场。"
     a = _ask("7月21日晚川航3U8985航班最后备降在了哪个机场？", opening + middle + later)
     assert not a.abstained and a.short_answer == "扬泰机场"  # in a chunk that does not repeat the date
+
+
+def test_the_day_a_story_was_filed_is_no_date_it_tells_of():
+    a = _ask("首个全国生态日是哪一天？",
+             "中新网杭州7月29日电 浙江省人大常委会表决通过决定，首个全国生态日活动将在湖州举行，让绿色成为发展的底色。")
+    assert "7月29日" not in (a.short_answer or "")
