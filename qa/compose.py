@@ -262,7 +262,8 @@ def general(q: Question, asked: AskedType, passages: list[Passage], idf: Idf | N
     fuller = _fuller_list(found) if asked.kind == "list" and found else None  # before agreement lifts the best
     if found and found[0].best is not None:
         found[0].score += W.g_agree * min(W.agree_max, _agreeing(found[0], found))
-    if not found or found[0].score < W.refuse_below or (found[0].best is None and asked.rule != "none"):
+    if not found or found[0].score < W.refuse_below and not _clear_lead(found, asked) \
+            or (found[0].best is None and asked.rule != "none"):
         # a count, date, name… question answered by no span of its type is not answered ("累计检出阳性人员例");
         # nor is a what/how question whose best sentence has nothing that fills its gap or follows its verb:
         # quoting a sentence that only shares the question's words is a loosely related sentence, not an answer
@@ -352,6 +353,16 @@ def _fuller_list(found: list[Candidate]) -> Candidate | None:
         if len(theirs) > most and ours <= theirs:
             fuller, most = c, len(theirs)
     return fuller
+
+
+def _clear_lead(found: list[Candidate], asked: AskedType) -> bool:
+    """The best candidate holds a name, place, time or figure of the asked type, scores well enough, and is far
+    ahead of the next other sentence read (there must be one: a lone sentence leads nothing). Not a phrase
+    answer (definition, list, open), whose span is any words that fill the question's gap."""
+    best = found[0]
+    second = next((c.score for c in found[1:] if c.sentence.text != best.sentence.text), None)
+    return asked.kind in TYPED and asked.kind != "list" and best.best is not None and second is not None \
+        and best.score >= W.clear_lead_floor and best.score - second >= W.clear_lead
 
 
 def _agreeing(best: Candidate, found: list[Candidate]) -> int:

@@ -98,6 +98,11 @@ class Weights:
     semantic_floor: float = 0.80  # e5 cosines of related Chinese texts sit around here
     refuse_below: float = 5.5  # the best candidate's score below which the answer is a refusal: picked on the
     # developers' set as the most refusals for at most 2 points of answerable accuracy (newsqa eval prints the sweep)
+    clear_lead: float = 2.0  # a best candidate this far ahead of the next other sentence is answered …
+    clear_lead_floor: float = 3.5  # … down to this score: a long, wordy question shares few of its words with the
+    # answer ("那次…最后一共用了多长时间才送到" → "到达无锡最后共用了6个小时"), yet nothing else comes near it. On the
+    # developers' and the fresh held-out set: 3 right answers more, no must-refuse question answered; names, places,
+    # times and figures only (qa.compose._clear_lead)
     corroborate_within: float = 2.0  # another article's sentence this close to the best, with the same span, is cited too
     g_agree: float = 0.5  # added to the best answer's score per other article giving the same short answer …
     agree_max: int = 2  # … counting at most this many

@@ -420,8 +420,8 @@ def test_reports_that_agree_on_the_short_answer_lift_a_weakly_worded_one_over_th
     reports = (said + "五角大楼表示关切。", said + "这是本月第二次。", said + "俄方尚未回应。")  # three articles
     alone = _ask("无人机在哪个国家的上空遭遇俄军战机？", reports[0])
     agreed = _ask("无人机在哪个国家的上空遭遇俄军战机？", *reports)
-    assert alone.abstained and alone.evidence < WEIGHTS.refuse_below
-    assert not agreed.abstained and agreed.short_answer == "叙利亚"
+    assert alone.evidence < WEIGHTS.refuse_below  # answered now only for its clear lead over the other sentence
+    assert not agreed.abstained and agreed.short_answer == "叙利亚" and agreed.evidence >= WEIGHTS.refuse_below
     assert agreed.evidence == round(alone.evidence + WEIGHTS.g_agree * WEIGHTS.agree_max, 3)
 
 
@@ -765,3 +765,13 @@ def test_the_day_a_story_was_filed_is_no_date_it_tells_of():
     a = _ask("首个全国生态日是哪一天？",
              "中新网杭州7月29日电 浙江省人大常委会表决通过决定，首个全国生态日活动将在湖州举行，让绿色成为发展的底色。")
     assert "7月29日" not in (a.short_answer or "")
+
+
+def test_a_wordy_question_is_answered_when_one_sentence_is_far_ahead_of_the_rest():
+    a = _ask("那次川航航班运送待移植器官去无锡市人民医院，最后一共用了多长时间才送到？",
+             "医生邵景博说：航班运送的待移植器官到达无锡市人民医院，最后共用了6个小时，这已是最快的方案。"
+             "他已在医院工作了十年。")
+    assert not a.abstained and a.short_answer == "6个小时"
+    a = _ask("那次川航航班运送待移植器官去无锡市人民医院，最后一共用了多长时间才送到？",
+             "医生邵景博说：待移植器官到达无锡最后共用了6个小时，这样已经是备选方案中最快的了。当天的手术十分顺利。")
+    assert a.abstained  # as far ahead, but too little of the question in it
