@@ -21,14 +21,14 @@ from core.records import Passage
 from core.schema import anchor_date
 from qa.answer_types import QUESTION_WORD, AskedType
 from qa.attributes import Attribute, asked_attribute, asked_term, defines, stated_phrases, states
-from qa.fits import CLAUSE_START, FIGURE_KINDS, clause_around, fitting, negated
+from qa.fits import CLAUSE_START, FIGURE_KINDS, fitting, negated
 from qa.frame import fill, frame_of
 from qa.sentences import Sentence, sentences_of
 from qa.spans import Span, find_asked, span_not_in_question
 from qa.weights import WEIGHTS as W
 from zhtext.dates import find_dates
 from zhtext.normalise import canon
-from zhtext.periods import own_years, periods
+from zhtext.periods import own_years, periods, year_of
 from zhtext.places import find_places, names_whole
 from zhtext.pos import dictionary_tag, pos_tokens
 from zhtext.tokens import words
@@ -207,7 +207,7 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
         c.spans = [sp for sp in c.spans if not _TITLE_ONLY.fullmatch(sp.text)]
     c.spans = fitting(question, asked, s.text, c.spans)  # of the asked measure, level, kind of name… (qa.fits)
     if asked_years:  # "2025年的增长率" is not answered by "2024年的…增长率仅为0.5%": a figure whose clause is another year's
-        c.spans = [sp for sp in c.spans if not (years := own_years(clause_around(s.text, sp))) or years & asked_years]
+        c.spans = [sp for sp in c.spans if (year := year_of(s.text, sp.start, sp.end)) is None or year in asked_years]
     if asked.kind in FIGURE_KINDS and (c.other_period or c.other_place):
         c.spans = []  # another period's figure ("8月份平均气温是多少": July's 21.6℃) or another place's: not a weaker answer
     if asked.kind == "date" and anchor is not None and _FUTURE.search(question):

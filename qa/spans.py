@@ -111,7 +111,10 @@ def _currency(unit: str) -> str:
 
 def _unit_fits(asked: str, found: str) -> bool:
     """"多少人" is answered by 34人, 3万人, 300万人次; "多少个基点" by 25个(基点); "多少公里" by 4000公里."""
-    found = _currency(found) if found not in COUNTERS else found
+    return any(_one_unit_fits(asked, f) for f in {found, _currency(found) or found})  # 万人 (a counter too) is 万|人
+
+
+def _one_unit_fits(asked: str, found: str) -> bool:
     if any(asked in g and found in g for g in _SPELLINGS):  # "多少度" by 21.6℃
         return True
     return found.startswith(asked) or asked.startswith(found)  # not 一次 for 多少人次: 次 is only its tail

@@ -50,4 +50,19 @@ _BASE_BEFORE = re.compile(r"(?:比|较|与|同|相比|对比|超过|低于|高�
 
 def own_years(text: str) -> set[int]:
     """The years ``text`` gives a figure for: every 4-digit year but those a comparison is measured against."""
-    return {int(m.group(1)) for m in _YEAR.finditer(text) if not _BASE_BEFORE.search(text, 0, m.start())}
+    return {int(m.group(1)) for m in _own(text)}
+
+
+def year_of(text: str, start: int, end: int) -> int | None:
+    """The year the figure at text[start:end] is of: the last year named before it in its sentence ("而在此前的
+    2022年，…报名人数57.48万人"), else the first named after it in its clause; None when there is none."""
+    before = [m for m in _own(text) if m.end() <= start]
+    if before:
+        return int(before[-1].group(1))
+    stop = re.search(r"[，,。；;！!？?]", text[end:])
+    after = [m for m in _own(text) if m.start() >= end and (stop is None or m.start() < end + stop.start())]
+    return int(after[0].group(1)) if after else None
+
+
+def _own(text: str) -> list[re.Match]:
+    return [m for m in _YEAR.finditer(text) if not _BASE_BEFORE.search(text, 0, m.start())]

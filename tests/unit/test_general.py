@@ -775,3 +775,10 @@ def test_a_wordy_question_is_answered_when_one_sentence_is_far_ahead_of_the_rest
     a = _ask("那次川航航班运送待移植器官去无锡市人民医院，最后一共用了多长时间才送到？",
              "医生邵景博说：待移植器官到达无锡最后共用了6个小时，这样已经是备选方案中最快的了。当天的手术十分顺利。")
     assert a.abstained  # as far ahead, but too little of the question in it
+
+
+def test_how_many_people_counts_tens_of_thousands_and_a_year_named_earlier_in_the_sentence_binds_its_figure():
+    body = ("公开资料显示，今年江西省普通高考报名人数62.57万人，参加6月统考的考生数53.57万人。"
+            "而在此前的2022年，江西省普通高考报名人数57.48万人，其中参加6月统考的考生数49.42万人。")
+    a = _ask("2023年江西省普通高考报名人数是多少？", body)
+    assert not a.abstained and a.short_answer == "62.57万人"
