@@ -224,7 +224,7 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
                 and _novel(filled.span.text, question) >= W.novel_chars \
                 and not negated(s.text, filled.span):
             c.best = filled.span
-    role = _asked_role(question) if asked.kind == "person" else ""
+    role = (_asked_role(question) or (asked.head if _WHICH_ONE.search(question) else "")) if asked.kind == "person" else ""
     named_as = [sp for sp in c.spans if role and _in_apposition(s.text, sp, role)]
     if named_as:  # "谁是受助学生代表" → "受助学生代表吉乐乐说": the name given with the asked role
         c.spans = named_as
@@ -274,6 +274,11 @@ _ROLE_ASKED = (re.compile(r"^谁是(?P<role>[^，,。？?]{2,12})[？?]?$"),
                re.compile(r"(?:^|的)(?P<role>[^，,。？?的]{2,12})是谁[？?]?$"),
                # "选举了谁担任主席", "谁当选为会长": the role the person holds, named before them in news
                re.compile(r"谁(?:担任|出任|当选为?|被选为|接任)了?(?:[^，,。？?]*的)?(?P<role>[^，,。？?的]{2,12}?)(?:一职)?[？?]?$"))
+
+
+# "是宁村哪位村民领到的": the role a which-person question names (its head, 村民) is held by the answer
+# ("村民赵建民领到了…"), not by the official quoted beside it ("副经理胡文栋介绍").
+_WHICH_ONE = re.compile(r"哪(?:一)?[位名]")
 
 
 def _asked_role(question: str) -> str:

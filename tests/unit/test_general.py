@@ -782,3 +782,10 @@ def test_how_many_people_counts_tens_of_thousands_and_a_year_named_earlier_in_th
             "而在此前的2022年，江西省普通高考报名人数57.48万人，其中参加6月统考的考生数49.42万人。")
     a = _ask("2023年江西省普通高考报名人数是多少？", body)
     assert not a.abstained and a.short_answer == "62.57万人"
+
+
+def test_which_villager_is_the_one_named_as_a_villager_not_the_official_quoted_beside():
+    a = _ask("洪灾后首笔农业保险赔付是宁村哪位村民领到的？",
+             "人保财险涿州支公司副经理胡文栋介绍，这是灾后人保财险首笔农业保险赔付，大规模赔付会陆续开始。"
+             "8日上午，在宁村村委会，村民赵建民领到了9.48万元的保险理赔资金。")
+    assert not a.abstained and "赵建民" in a.short_answer
