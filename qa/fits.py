@@ -54,14 +54,13 @@ def negated(text: str, span: Span) -> bool:
 _HEDGED = re.compile(r"可能|或将|也许|或许|有望|不排除")
 
 
-def _guessed(text: str, span: Span) -> bool:
-    """The span's clause hedges (可能会…) the consequence of a condition in the clause before it."""
-    marks = [m.end() for m in CLAUSE_MARK.finditer(text, 0, span.start)]
+def _guessed(text: str, marks: list[int], start: int) -> bool:
+    """The clause before ``start`` hedges (可能会…) the consequence of a condition in the clause before it
+    (``marks``: where the clauses before ``start`` open)."""
     if not marks:
         return False
-    clause = text[marks[-1]: span.start]
     condition = text[marks[-2] if len(marks) > 1 else 0: marks[-1]]
-    return bool(_HEDGED.search(clause) and _SUPPOSED.search(condition))
+    return bool(_HEDGED.search(text, marks[-1], start) and _SUPPOSED.search(condition))
 
 
 # "中新网杭州7月29日电": the day the story was filed, never a date the story tells of.
@@ -70,8 +69,9 @@ _FILED = re.compile(r"\s*(?:电|讯)(?![\u4e00-\u9fff]{0,1}(?:视|影|话|力|�
 
 def _stated(question: str, text: str, span: Span) -> bool:
     """The sentence states the span: not negated, not supposed, not a short name given in passing."""
-    before = text[max((m.end() for m in CLAUSE_MARK.finditer(text, 0, span.start)), default=0): span.start]
-    return not negated(text, span) and not _SUPPOSED.search(before) and not _guessed(text, span) \
+    marks = [m.end() for m in CLAUSE_MARK.finditer(text, 0, span.start)]
+    before = text[marks[-1] if marks else 0: span.start]
+    return not negated(text, span) and not _SUPPOSED.search(before) and not _guessed(text, marks, span.start) \
         and not (_ALIAS.search(text, max(0, span.start - 6), span.start) and not _ASKS_ALIAS.search(question))
 
 

@@ -56,11 +56,12 @@ def own_years(text: str) -> set[int]:
 def year_of(text: str, start: int, end: int) -> int | None:
     """The year the figure at text[start:end] is of: the last year named before it in its sentence ("而在此前的
     2022年，…报名人数57.48万人"), else the first named after it in its clause; None when there is none."""
-    before = [m for m in _own(text) if m.end() <= start]
+    years = _own(text)
+    before = [m for m in years if m.end() <= start]
     if before:
         return int(before[-1].group(1))
     stop = re.search(r"[，,。；;！!？?]", text[end:])
-    after = [m for m in _own(text) if m.start() >= end and (stop is None or m.start() < end + stop.start())]
+    after = [m for m in years if m.start() >= end and (stop is None or m.start() < end + stop.start())]
     return int(after[0].group(1)) if after else None
 
 
