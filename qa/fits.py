@@ -12,7 +12,7 @@ import re
 
 from qa.answer_types import AskedType
 from qa.asked import measures_named, names_other_measure
-from qa.spans import Span, find_spans
+from qa.spans import Span, count_unit, find_spans
 from zhtext.normalise import canon
 from zhtext.places import find_places, names_country
 from zhtext.pos import pos_tokens
@@ -125,6 +125,41 @@ def _per_head_fits(text: str, span: Span, per_head: bool) -> bool:
     return _SAID_PER_HEAD.search(clause) is not None if per_head else not PER_HEAD.search(clause)
 
 
+# "参观人数达12.6万人次，参观者共计3.2万人": 人次 counts visits, not heads, though it answers "多少人" where no head
+# count is given. A sentence that states the figure in the asked unit itself is answered by that figure.
+def _exact_unit_first(spans: list[Span], unit: str) -> list[Span]:
+    exact = [sp for sp in spans if count_unit(sp.text) == unit]
+    return exact or spans
+
+
+# "全市有多少所中学" of "全市共有学校420所，其中小学260所，中学160所": several counts in one unit, each of its
+# own noun. The count whose clause names the counted noun answers; where no clause names it, any may.
+def _counts_the_head(text: str, spans: list[Span], head: str) -> list[Span]:
+    named = [sp for sp in spans if head in clause_around(text, sp, CLAUSE_START, CLAUSE_START)]
+    return named or spans
+
+
+# "特斯拉第二季度营收是多少" of "汽车业务营收为212.7亿美元，总营收为249.3亿美元": one segment's figure is no
+# company's. A figure whose clause names a segment (…业务, …板块) answers only a question that names it too.
+SEGMENT = re.compile(r"[\u4e00-\u9fffA-Za-z]{2}(?:业务|板块|分部|事业部|事业群)")
+
+
+def _whole_not_segment(text: str, span: Span, question: str) -> bool:
+    marks = [m.end() for m in CLAUSE_START.finditer(text, 0, span.start)]
+    before = text[marks[-1] if marks else 0: span.start]
+    return all(m.group(0) in question for m in SEGMENT.finditer(before))
+
+
+# "交通事故死亡人数超标785人…死亡人数更多达3085人": a figure right after a word of change is by how much a thing
+# grew, fell or overshot, not how much there is. It answers only a question that asks for a change itself.
+CHANGE_BEFORE = re.compile(r"(?:超标|超出|多出|差距|相差|增加|增多|减少|增长|下降|上升|回落|反弹)了?$")
+_ASKS_CHANGE = re.compile(r"超|多出|差|增|减|涨|降|升|落|变化|比|多了|少了")
+
+
+def _not_a_change(text: str, span: Span) -> bool:
+    return not CHANGE_BEFORE.search(text, max(0, span.start - 3), span.start)
+
+
 # --- levels -----------------------------------------------------------------------------------------
 
 # A level names one response or alert among several: "哪些地区的三级响应" is not answered by the regions of
@@ -222,9 +257,15 @@ def fitting(question: str, asked: AskedType, text: str, spans: list[Span]) -> li
         if (outcome := _outcome(question)) is not None:
             keep = [sp for sp in keep if _outcome_fits(text, sp, outcome)]
         if measures := measures_named(question):
-            keep = [sp for sp in keep if _measure_fits(text, sp, measures)]
+            keep = [sp for sp in keep if _measure_fits(text, sp, measures) and _whole_not_segment(text, sp, question)]
         if (per_head := _per_head(question)) is not None:
             keep = [sp for sp in keep if _per_head_fits(text, sp, per_head)]
+        if asked.kind == "count" and asked.unit:
+            keep = _exact_unit_first(keep, asked.unit)
+        if asked.kind == "count" and asked.head:
+            keep = _counts_the_head(text, keep, asked.head)
+        if asked.kind in ("count", "amount") and not _ASKS_CHANGE.search(question):
+            keep = [sp for sp in keep if _not_a_change(text, sp)]
     if asked.kind in ("place", "list") and ASKS_DIVISION.search(question):
         keep = [sp for sp in keep if _a_division(sp)]
     if asked.kind == "list" and (of := next((k for rx, k in LIST_OF if rx.match(asked.head or "")), None)):

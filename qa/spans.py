@@ -109,6 +109,12 @@ def _currency(unit: str) -> str:
     return unit
 
 
+def count_unit(text: str) -> str | None:
+    """The unit a count span is given in, without its multiplier: "约3.2万人" → 人, "12.6万人次" → 人次."""
+    m = _COUNT.search(text)
+    return _currency((m.group("mult") or "") + m.group("unit")) if m else None
+
+
 def _unit_fits(asked: str, found: str) -> bool:
     """"多少人" is answered by 34人, 3万人, 300万人次; "多少个基点" by 25个(基点); "多少公里" by 4000公里."""
     return any(_one_unit_fits(asked, f) for f in {found, _currency(found) or found})  # 万人 (a counter too) is 万|人

@@ -42,6 +42,44 @@ def test_a_count_is_answered_in_the_asked_unit_not_by_a_number_with_the_same_tai
     assert not a.abstained and "56.3万人次" in a.short_answer and "一次" not in a.short_answer
 
 
+def test_a_head_count_is_answered_by_the_heads_not_the_visits_in_the_same_sentence():
+    a = _ask("展会期间有多少人参观？", "展会期间参观人数达12.6万人次，参观者共计3.2万人。")
+    assert not a.abstained and "3.2万人" in a.short_answer and "人次" not in a.short_answer
+
+
+def test_visits_still_answer_a_head_count_when_no_head_count_is_given():
+    a = _ask("景区接待了多少人？", "景区五一假期共接待游客8.6万人次，同比增长20%。")
+    assert not a.abstained and "8.6万人次" in a.short_answer
+
+
+def test_a_figure_after_a_word_of_change_is_no_total():
+    a = _ask("审计部门通报的交通事故死亡人数是多少？",
+             "审计部门发现，交通事故死亡人数超标785人，受伤人数近50万人。"
+             "2022年度死亡人数更多达3085人，与预定目标2300人差距785人。")
+    assert not a.abstained and "3085人" in a.short_answer
+    a = _ask("公司营收是多少？", "公司营收同比增长3亿元，达到45亿元。")
+    assert not a.abstained and a.short_answer == "45亿元"
+
+
+def test_a_question_asking_for_the_change_is_answered_by_it():
+    a = _ask("交通事故死亡人数比目标多了多少？", "审计部门发现，交通事故死亡人数超标785人，受伤人数近50万人。")
+    assert not a.abstained and a.short_answer == "785人"
+
+
+def test_a_count_of_one_noun_is_not_answered_by_the_total_beside_it():
+    body = "全市共有学校420所，其中小学260所，中学160所。"
+    assert _ask("全市有多少所中学？", body).short_answer == "160所"
+    assert _ask("全市一共有多少所学校？", body).short_answer == "420所"
+
+
+def test_a_segments_figure_is_not_the_companys():
+    body = "特斯拉第二季度汽车业务营收为212.7亿美元，总营收为249.3亿美元，同比增长47%。"
+    assert _ask("特斯拉第二季度营收是多少？", body).short_answer == "249.3亿美元"
+    assert _ask("汽车业务营收是多少？", body).short_answer == "212.7亿美元"
+    a = _ask("特斯拉第二季度营收是多少？", "特斯拉第二季度汽车业务营收为212.7亿美元。")
+    assert a.abstained  # the only figure is a segment's
+
+
 def test_a_who_question_takes_the_speaker_named_in_the_sentence_before():
     a = _ask("谁呼吁停止制裁中国实体和个人？",
              "谢锋表示，当前双边关系面临严重困难。他说，美方应停止制裁中国实体和个人，停止武装台湾。"
