@@ -70,8 +70,10 @@ def citation(n: int, p: Passage, quote_sents: list[Sentence]) -> Citation:
 
 
 def _english(q: Question) -> bool:
+    """Mostly Latin letters, and far more of them than Chinese characters: "哪家公司推出了ChatGPT" is Chinese."""
     letters = sum(ch.isascii() and ch.isalpha() for ch in q.raw)
-    return letters > len(q.raw) * 0.4
+    han = sum("\u4e00" <= ch <= "\u9fff" for ch in q.raw)
+    return letters > len(q.raw) * 0.4 and letters > 2 * han
 
 
 def _where_when(q: Question) -> str:

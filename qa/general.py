@@ -123,14 +123,15 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
     for rank, p in enumerate(passages[:top]):
         anchor, _ = anchor_date(p.meta)
         title = canon(str(p.meta.get("title") or ""))
+        title_words = title.lower()  # question words are lower-cased ("LPR" → lpr): matched against lower case
         body = canon(p.text) if named else ""
         elsewhere = any(not names_whole(body, w) and not names_whole(title, w) for w in named)
         sentences_before = _before(p, chunks) if asked.kind in SPEAKERS else []  # read only for a speaker
         for s in sentences_of(p):
             text = canon(s.text)
-            lead = canon(s.lead)
-            matched = [w for w in qwords if w in text]
-            near = [w for w in qwords if w not in text and (w in lead or w in title)]
+            lower, lead = text.lower(), canon(s.lead).lower()
+            matched = [w for w in qwords if w in lower]
+            near = [w for w in qwords if w not in lower and (w in lead or w in title_words)]
             coverage = (sum(weights[w] for w in matched) + W.lead_share * sum(weights[w] for w in near)) / total
             pairs = len(qpairs & _pairs(s.text)) / len(qpairs) if qpairs else 0.0
             if not coverage and not pairs and (qwords or qpairs) or term and not defines(term, text):
@@ -152,7 +153,7 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
             if said:  # "上半年…下降16.8%" answers the first half, "6月份…下降8.3%" does not
                 c.score += W.g_period if said & asked_periods else -W.g_other_period
                 c.other_period = not said & asked_periods
-            if rarest and rarest not in text and rarest not in lead and rarest not in title:
+            if rarest and rarest not in lower and rarest not in lead and rarest not in title_words:
                 c.score -= W.g_rare_missing  # the question's rarest word, its subject, is not spoken of here
             if attribute is not None and not states(attribute, text):
                 c.score -= W.g_attr_missing  # "会面的目的是什么": a sentence that states no purpose answers something else
@@ -404,7 +405,7 @@ def _closeness(text: str, span: Span, matched: list[str]) -> float:
         return 0.5
     best = len(text)
     for w in matched:
-        for m in re.finditer(re.escape(w), text):
+        for m in re.finditer(re.escape(w), text, re.IGNORECASE):
             if m.end() <= span.start:
                 gap = span.start - m.end()
             elif m.start() >= span.end:

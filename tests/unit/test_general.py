@@ -10,7 +10,9 @@ from core.records import Passage, RawArticle
 from core.schema import chunk_metadata
 from ingest.prepare import prepare
 from newsqa.render import answer_html
+from qa.answer_types import classify
 from qa.compose import compose
+from qa.general import candidates
 from qa.question import parse
 from qa.retrieve import constrained_order
 
@@ -78,6 +80,18 @@ def test_a_segments_figure_is_not_the_companys():
     assert _ask("汽车业务营收是多少？", body).short_answer == "212.7亿美元"
     a = _ask("特斯拉第二季度营收是多少？", "特斯拉第二季度汽车业务营收为212.7亿美元。")
     assert a.abstained  # the only figure is a segment's
+
+
+def test_a_latin_term_of_the_question_is_matched_whatever_its_case():
+    question = "哪个机构公布了LPR？"
+    found = candidates(question, classify(question),
+                       _passages("国家统计局7月20日公布了二季度经济数据。中国人民银行7月20日公布LPR为3.55%。"))
+    assert found[0].best.text == "中国人民银行" and "lpr" in found[0].matched
+
+
+def test_a_chinese_question_naming_a_latin_product_is_answered_in_chinese():
+    a = _ask("哪家公司推出了ChatGPT？", "OpenAI公司去年11月推出了ChatGPT，引发全球关注。微软随后宣布追加投资。")
+    assert not a.abstained and a.short_answer == "OpenAI公司"
 
 
 def test_a_who_question_takes_the_speaker_named_in_the_sentence_before():
@@ -699,7 +713,7 @@ def test_a_name_beside_the_asked_role_but_not_holding_it_is_not_the_answer():
 def test_a_list_shortened_with_deng_in_a_lead_gives_way_to_the_whole_list():
     a = _ask("HXN3型内燃机车将在中老铁路磨万段承担哪些工作任务？",
              "中车大连机车25日发布消息称，2台HXN3型内燃机车近日抵达磨丁口岸，将在中老铁路磨万段承担干线牵引、调车作业等任务。",
-             "中车大连机车设计制造的机车已运抵老挝。这2台机车将在中老铁路磨（磨丁）万（万象）段承担干线牵引、调车作业、"
+             "中车大连机车设计制造的HXN3型内燃机车已运抵老挝。这2台机车将在中老铁路磨（磨丁）万（万象）段承担干线牵引、调车作业、"
              "小运转以及应急处置等牵引工作任务，提升货运能力。")
     assert not a.abstained and "小运转以及应急处置" in a.short_answer
     assert "2篇报道一致" in a.answer  # the lead that shortened the list says the same: cited, not listed again
