@@ -7,6 +7,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+# Common words jieba's dictionary lists under a name's tag, with the tag each should have: a measure is no
+# place ("美国可能深度衰退" names one country, not two), a plain word no person ("社会大家庭的温暖"). Two-character
+# dictionary "names" (严正, 太久) are the span finder's business (``qa.spans``).
+TAG_FIXES = {
+    "深度": "n", "广度": "n", "长度": "n",  # listed as ns (places)
+    "大家庭": "n",  # listed as nr (a person)
+}
+
 
 @lru_cache(maxsize=1)
 def _posseg():
@@ -16,6 +24,7 @@ def _posseg():
 
     jieba.setLogLevel(60)
     jieba.initialize()
+    jieba.posseg.dt.word_tag_tab.update(TAG_FIXES)
     return jieba.posseg
 
 

@@ -9,6 +9,7 @@ import sys
 from tests.conftest import ROOT
 from zhtext.normalise import canon, normalise
 from zhtext.periods import periods
+from zhtext.pos import pos_tags
 from zhtext.sentences import split_sentences
 from zhtext.tokens import tokenize
 from zhtext.vocabulary import (
@@ -108,3 +109,9 @@ def test_a_state_is_named_by_its_name_or_short_names_with_a_count():
 
     assert names_country("美国国务院") and names_country("美英澳三国") and names_country("新加坡")
     assert not names_country("南沙") and not names_country("香港") and not names_country("圣彼得堡")
+
+
+def test_common_words_jieba_lists_as_names_are_tagged_as_the_words_they_are():
+    assert ("深度", "n") in pos_tags("美国可能深度衰退")
+    assert ("大家庭", "n") in pos_tags("感受到了社会大家庭的温暖")
+    assert ("美国", "ns") in pos_tags("美国可能深度衰退")
