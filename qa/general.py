@@ -41,6 +41,7 @@ TYPED = frozenset(("count", "amount", "percent", "date", "time", "duration", "pe
 _QUESTION_WORDS = re.compile(QUESTION_WORD.pattern + "|吗|呢")
 _TITLE_BEFORE = re.compile(rf"(?:{'|'.join(PERSON_TITLES)}|大使|总统|总理|主席|部长|发言人|教授|董事长|总经理|经理|"
                            r"厅长|委员|队长|站长|所长|校长|馆长|理事长|会长|秘书长|司令员|政委|研究员|医生|警官|法官|检察官)$")
+NAMES = frozenset(("place", "org"))  # of two names as near, the longer is the more exact: the one that holds the other
 _TITLE_ONLY = re.compile(_TITLE_BEFORE.pattern.removesuffix("$"))
 
 
@@ -237,7 +238,8 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
         c.spans = headed  # "优化了哪个系统结构": 紧急停机系统结构, not the 为… apposition beside it
     if c.spans:
         c.best = max(c.spans, key=lambda sp: (_named(sp) if asked.kind == "person" else 0,
-                                              _closeness(s.text, sp, c.matched)))
+                                              _closeness(s.text, sp, c.matched),
+                                              len(sp.text) if asked.kind in NAMES else 0))  # 西安国际会展中心, not 西安
         c.score += W.g_span * _closeness(s.text, c.best, c.matched) + (W.g_head if headed else 0.0)
     elif asked.kind in SPEAKERS and (_ASKS_STATEMENT.search(question) or asked.kind == "person" and _PRONOUN_SUBJECT.search(s.text)) \
             and (said := _speaker(question, asked, before, anchor)):

@@ -94,6 +94,12 @@ def test_a_chinese_question_naming_a_latin_product_is_answered_in_chinese():
     assert not a.abstained and a.short_answer == "OpenAI公司"
 
 
+def test_a_venue_is_named_whole_not_by_the_city_its_name_opens_with():
+    a = _ask("丝路博览会在哪个场馆举行？",
+             "第五届丝路博览会7月25日在西安国际会展中心开幕。本届博览会由商务部、陕西省人民政府共同主办。")
+    assert not a.abstained and a.short_answer == "西安国际会展中心"
+
+
 def test_a_who_question_takes_the_speaker_named_in_the_sentence_before():
     a = _ask("谁呼吁停止制裁中国实体和个人？",
              "谢锋表示，当前双边关系面临严重困难。他说，美方应停止制裁中国实体和个人，停止武装台湾。"
