@@ -30,6 +30,7 @@ _CLAUSE = re.compile(r"[，,。；;！!？?：:\n]")
 MIN_PIECE = 2  # characters: one character ("的", "了") matches anywhere
 NEAR_GAP = 3  # a left piece must end within this many characters of the question word (right: start)
 MAX_GAP = 40  # the longest answer a frame gap is read as
+NAME_GAP = 16  # … and the longest doer read before the asked verb in a later clause (a body's name, not a clause)
 FULL_MATCH = 6  # characters matched next to the gap that count as a full match (share 1)
 
 
@@ -99,6 +100,11 @@ def fill(frame: Frame, sentence: str) -> Fill:
         span = None if gap == ["v"] else _span(sentence, left_end, _with_head(frame, sentence, right_at))
     elif kl and not kr and frame.right and _piece(frame.right, sentence[:left_at], from_end=False)[0]:
         span = None  # the words after the gap come before those before it ("专案小组…警方的大力配合下"): no gap here
+    elif kl and stop and 0 < (right_at := _verb_after_head(frame, sentence, stop.end())) \
+            - (begin := max((m.end() for m in _CLAUSE.finditer(sentence, 0, right_at)), default=0)) <= NAME_GAP:
+        # "博览会由哪个单位承办" of "博览会由商务部…共同主办，西安市贸促会承办": the asked verb after the asked noun
+        # stands in a later clause, whose doer right before it fills the gap; the left words' clause has another verb
+        span = _span(sentence, begin, _with_head(frame, sentence, right_at))
     elif kl:
         stop = _CLAUSE.search(sentence, left_end)
         span = _span(sentence, left_end, min(stop.start() if stop else len(sentence), left_end + MAX_GAP))
@@ -115,6 +121,18 @@ def fill(frame: Frame, sentence: str) -> Fill:
     if kl and not kr and _skipped_verb(frame.left, sentence[left_at:left_end]):
         share /= 2  # "HXN3型内燃机车优化了哪个系统结构" read as "HXN3型内燃机车…": only the subject matched
     return Fill(span, kl + kr, share, sentence)
+
+
+def _verb_after_head(frame: Frame, sentence: str, after: int) -> int:
+    """Where the words after the asked noun ("单位|承办" → 承办) stand in ``sentence`` from ``after``, or -1. Only
+    for a right context that opens with a noun: "做了什么决定" has no verb after its noun, and 决定 in a later
+    clause ("…管理局决定对当事人免于处罚") is that clause's verb, not the asked one."""
+    head = _head_noun(frame.right)
+    rest = frame.right[len(head):]
+    if not head or len(rest) < MIN_PIECE:
+        return -1
+    size, at = _piece(rest, sentence, from_end=False, after=after)
+    return at if size else -1
 
 
 # Verbs that only qualify the verb after them: skipping "可能会" loses nothing the answer depends on.

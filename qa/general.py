@@ -220,7 +220,7 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
             c.spans = [filled.span]  # "重点展出商代青铜鼎…等展品" → what fills the gap: "商代青铜鼎…等展品"
             c.score += W.g_frame_span
         elif inside:  # the typed span that fills the question's gap is the answer
-            c.spans = inside
+            c.spans = _coordinated(s.text, inside) if asked.kind in NAMES else inside
             c.score += W.g_frame_span
         elif not c.spans and filled.span and asked.kind not in TYPED and span_not_in_question(filled.span, question) \
                 and _novel(filled.span.text, question) >= W.novel_chars \
@@ -296,6 +296,23 @@ def _in_apposition(text: str, span: Span, role: str) -> bool:
     """The name stands right after the role ("主持人孙伟") or is said to be it ("孙伟是主持人")."""
     return text[max(0, span.start - len(role)): span.start] == role or text.startswith("是" + role, span.end) \
         or text.startswith("担任" + role, span.end)
+
+
+_AND = re.compile(r"[、和与及]|以及")
+
+
+def _coordinated(text: str, spans: list[Span]) -> list[Span]:
+    """Bodies or places that fill the gap together are one answer: "由商务部、陕西省人民政府共同主办" → both hosts.
+    Runs of spans joined only by 、/和/与 are merged into one span. (Not people: jieba's person spans hold titles
+    and cut names, "拜登、日本首相|岸田文雄".)"""
+    out: list[Span] = []
+    for sp in sorted(spans, key=lambda sp: sp.start):
+        last = out[-1] if out else None
+        if last is not None and sp.start >= last.end and _AND.fullmatch(text[last.end: sp.start]):
+            out[-1] = Span(last.start, sp.end, text[last.start: sp.end], last.kind)
+        else:
+            out.append(sp)
+    return out
 
 
 def _novel(text: str, question: str) -> int:

@@ -73,6 +73,12 @@ def test_the_words_after_the_gap_are_looked_for_in_its_clause_only():
     assert f.gap.text == "对京津冀晋鲁豫"
 
 
+def test_the_asked_verb_in_a_later_clause_takes_the_gap_before_it_there():
+    # 主办 follows the left words' clause; the asked 承办 comes a clause later, with its own doer before it
+    f = fill(frame_of("博览会由哪个单位承办？"), "本届博览会由商务部、陕西省人民政府共同主办，西安市贸促会承办，为期5天。")
+    assert f.span is not None and f.span.text == "西安市贸促会"
+
+
 def test_a_sentence_matching_only_the_subject_past_the_asked_verb_fills_the_frame_half():
     # "HXN3型内燃机车优化了[?]系统结构": a sentence naming the locomotive but not 优化 nor 系统结构 says what it is,
     # not what was optimised; "可能会" before the gap is passed over freely

@@ -100,6 +100,12 @@ def test_a_venue_is_named_whole_not_by_the_city_its_name_opens_with():
     assert not a.abstained and a.short_answer == "西安国际会展中心"
 
 
+def test_bodies_that_host_together_are_named_together():
+    body = "第五届丝路博览会7月25日在西安国际会展中心开幕。本届博览会由商务部、陕西省人民政府共同主办，西安市贸促会承办，为期5天。"
+    assert _ask("丝路博览会由谁主办？", body).short_answer == "商务部、陕西省人民政府"
+    assert _ask("博览会由哪个单位承办？", body).short_answer == "西安市贸促会"
+
+
 def test_a_who_question_takes_the_speaker_named_in_the_sentence_before():
     a = _ask("谁呼吁停止制裁中国实体和个人？",
              "谢锋表示，当前双边关系面临严重困难。他说，美方应停止制裁中国实体和个人，停止武装台湾。"
