@@ -337,7 +337,29 @@ def _orgs(sentence: str) -> list[Span]:
             end += paren.end()
         if end - start >= 2 and not _DATELINE.match(sentence, end):
             spans.append((start, end))
+    spans += _named_after_kind(toks)
     return [Span(s, e, sentence[s:e], "org") for s, e in _merge(sorted(spans), sentence, "")]
+
+
+# "荷兰乳品企业皇家菲仕兰", "日本车企丰田": a company named right after the kind of body it is, with no ending of
+# its own. The words after the kind noun, up to 的, a verb or a mark, when they hold a proper name.
+ORG_KINDS = frozenset(("企业", "公司", "车企", "药企", "房企", "险企", "银行", "集团", "品牌", "巨头", "厂商", "机构", "平台"))
+_PROPER = frozenset(("nr", "nrt", "nrfg", "nz", "ns", "nt", "j", "eng"))
+
+
+def _named_after_kind(toks) -> list[tuple[int, int]]:
+    out = []
+    for i, (w, _, _) in enumerate(toks):
+        if w not in ORG_KINDS:
+            continue
+        j = i + 1
+        while j < len(toks) and j - i <= 3 and (toks[j][1] in _PROPER or toks[j][1] == "n") \
+                and not _ROLE_END.search(toks[j][0]):  # "公司董事长王明": a person of the company
+            j += 1
+        run = toks[i + 1: j]
+        if run and any(f in _PROPER for _, f, _ in run) and 2 <= sum(len(t[0]) for t in run) <= 8:
+            out.append((run[0][2], run[-1][2] + len(run[-1][0])))
+    return out
 
 
 # "财联社7月28日电，…", "新华社北京8月7日电": the agency that filed the story, never what the story says

@@ -386,3 +386,14 @@ def test_a_verb_before_the_asked_noun_is_not_its_modifier():
 def test_a_title_jieba_tags_as_a_name_is_no_name_and_its_holder_after_it_is():
     spans = [s.text for s in find_spans("德国总理朔尔茨13日在推特发文称：“我们将继续与中国合作。”", "person")]
     assert "德国总理" not in spans and "朔尔茨" in spans
+
+
+@pytest.mark.parametrize(("sentence", "name"), [
+    ("Schumacher曾担任荷兰乳品企业皇家菲仕兰的首席执行官。", "皇家菲仕兰"),
+    ("国内新能源车企比亚迪公布了7月销量。", "比亚迪")])
+def test_a_company_named_right_after_its_kind_is_an_organisation(sentence, name):
+    assert name in texts(sentence, "org")
+
+
+def test_a_person_of_a_company_is_not_named_as_the_company():
+    assert not any("王明" in t for t in texts("公司董事长王明说，订单已排到年底。", "org"))
