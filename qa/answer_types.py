@@ -43,10 +43,12 @@ _MONEY_UNIT = rf"(?:{longest_first(MULTIPLIERS)})?(?:{longest_first(CURRENCIES)}
 _HOW_MANY = r"(?:多少|(?<!哪)几)"  # 哪几个部门 asks which ones (a list), not how many
 _CHANGE = r"(?:增长|下降|上涨|下跌|提高|降低|减少|增加|回落|上升|收窄|扩大|缩小|提升|下滑|增|降|涨|跌)"
 _MONEY_WORDS = (r"(?:金额|价格|价值|价钱|收入|利润|营业额|营收|估价|售价|票价|成本|投资额|销售额|成交额|余额|费用|工资|薪资|资金|"
-                r"奖金|补贴|经费|助学金|捐款|罚款|赔偿|市值|总额|生产总值|产值|GDP|税收|预算|贷款|融资|募资|保费|租金|房价)")
+                r"奖金|补贴|经费|助学金|捐款|罚款|赔偿|市值|总额|生产总值|产值|GDP|税收|预算|贷款|融资|募资|保费|租金|房价|投资|损失|"
+                r"支出|花费)")
 _PERCENT_WORDS = r"(?:税率|利率|汇率|费率|比率|比重|占比|比例|增长率|增速|增幅|降幅|涨幅|跌幅|出口税|关税|失业率|通胀率|覆盖率|参与率|合格率|率)"
 _ORG_NOUNS = (r"(?:部门|单位|机构|组织|公司|企业|集团|银行|学校|大学|学院|医院|媒体|基金会|基金|协会|学会|团体|政党|机关|"
-              r"法院|政府|部委|委员会|球队|俱乐部|品牌|平台|网站|报社|电视台|交易所|研究所|研究院|实验室|工厂|厂家|厂商|运营商|航空公司)")
+              r"法院|政府|部委|委员会|球队|俱乐部|品牌|平台|网站|报社|电视台|交易所|研究所|研究院|实验室|工厂|厂家|厂商|运营商|航空公司|"
+              r"出版社|杂志社|通讯社|事务所|律所|商会|联合会)")
 _PLACE_NOUNS = (r"(?:国家|城市|省份|省|市|县|区|地区|地方|地点|乡镇|镇|村|街道|社区|国|州|岛|海域|海峡|港口|机场|车站|景区|景点|"
                 r"场馆|区域|流域|河流|湖|山|位置|路段|路口|大洲|洲|海|湾|礁|口岸|小区)(?![场民值别块际内外关报面峰])")
 _WORK_NOUNS = (r"(?:电影|电视剧|剧目|剧集|话剧|歌剧|舞剧|节目|栏目|书籍|书|著作|作品|小说|诗歌|歌曲|歌|曲目|专辑|纪录片|动画片|动画|"
@@ -77,9 +79,10 @@ RULES: list[TypeRule] = [
                 r"哪个季度|哪一季度|何年|哪个年份|什么年份|哪一日|时间是|日期是"),
              "a point in time; 哪一年 is a date, not a count of years, so it comes before counts"),
     TypeRule("level_rank", "level",
-             _r(r"第几|几级|什么级别|哪个级别|哪一级|哪级|几等|什么等级|哪个等级|哪一等|几档|哪一档|哪个档次|什么档次|排名|名次|"
-                r"排第|排在|位列|几星|什么段位|几等奖|什么奖项等级"),
-             "a grade or place in a ranking; before counts, since 第几/几级 hold 几"),
+             _r(r"(?:第几|几级|什么级别|哪个级别|哪一级|哪级|几等|什么等级|哪个等级|哪一等|几档|哪一档|哪个档次|什么档次|排名|名次|"
+                r"排第|排在|位列|几星|什么段位|几等奖|什么奖项等级)(?![^？?]*(?:是|为)(?:哪|谁))"),
+             "a grade or place in a ranking; before counts, since 第几/几级 hold 几. Not 'which one holds a rank' "
+             "(排名第十的是哪座城市 asks a city)"),
     TypeRule("amount_unit", "amount", _r(rf"{_HOW_MANY}(?:个)?(?P<unit>{_MONEY_UNIT})|多少钱|几块钱|什么价位"),
              "a sum in a named currency (多少亿元, 多少美元, 多少钱); before counts, since it holds 多少"),
     TypeRule("count_unit", "count", _r(rf"{_HOW_MANY}(?P<unit>{longest_first(COUNTERS)})"),
@@ -114,7 +117,7 @@ RULES: list[TypeRule] = [
              "哪个部门/单位/机构/公司: an organisation; before places, since 哪个机构 is not where "
              "(哪些部门 is a list: several bodies)"),
     TypeRule("place_where", "place",
-             _r(rf"哪里|哪儿|在哪(?![个些一]|方面)|何地|何处|去哪|什么地方|什么位置|何方|{_WHICH}(?:个|座|片)?{_PLACE_NOUNS}"),
+             _r(rf"哪里|哪儿|在哪(?![个些一本部首篇份]|方面)|何地|何处|去哪|什么地方|什么位置|何方|{_WHICH}(?:个|座|片)?{_PLACE_NOUNS}"),
              "a place (哪里, 在哪, 哪个城市/省/国家); 哪些国家 is a list (several places)"),
     TypeRule("work_title", "work", _r(rf"{_WHICH}(?:部|本|首|个|份|篇|档|场)?{_WORK_NOUNS}|(?:书名|剧名|片名|名为什么|叫什么)"),
              "a title in 《…》: a film, book, programme or document"),

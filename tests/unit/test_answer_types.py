@@ -148,3 +148,16 @@ def test_which_two_written_as_a_digit_is_still_a_list_question():
 
     asked = classify(parse("由哪两个机构共同举办了博览会？").text)  # parsing wrote 哪2个
     assert asked.kind == "list" and asked.head == "机构"
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("郑州渠南路快速通道工程的总投资是多少？", "amount"),  # an investment is a sum
+    ("强降雨洪涝造成的直接经济损失是多少？", "amount"),  # so is a loss
+    ("上半年GDP十强城市中排名第十的是哪座城市？", "place"),  # a rank's holder, not the rank
+    ("这套科普图书是哪家出版社推出的？", "org"),
+    ("为股东大会做律师见证的是哪家律师事务所？", "org"),
+    ("研究成果发表在哪本期刊上？", "work"),  # 在哪本 asks a title, not a place
+    ("该市GDP排名第几？", "level"),
+])
+def test_the_asked_noun_decides_the_kind(question, kind):
+    assert classify(question).kind == kind
