@@ -49,14 +49,16 @@ _MULT = longest_first(MULTIPLIERS)
 _SYMBOL_UNITS = r"(?:℃|°C|°|km|kg|MW|GW|kW|mm|cm|m|t|GB|TB|万千瓦|亿千瓦时|千瓦时|度电)"
 
 _MONEY = re.compile(
-    rf"(?:{_APPROX}\s*)?{_NUM}(?:{_TO}{_NUM})?{_MORE}?(?:{_MULT})?{_MORE}?(?P<cur>{longest_first(CURRENCIES)})(?!元素|首|旦|宵|年|月|老|帅)")
+    rf"(?:{_APPROX}\s*)?{_NUM}(?:(?:{_MULT})?{_TO}{_NUM})?{_MORE}?(?:{_MULT})?{_MORE}?(?P<cur>{longest_first(CURRENCIES)})"
+    rf"(?:{_TO}{_NUM}(?:{_MULT})?(?P=cur))?(?!元素|首|旦|宵|年|月|老|帅)")  # 3亿至5亿元, 200万元至300万元
 _COUNT = re.compile(
-    rf"(?:{_APPROX}\s*)?(?P<num>{_NUM})(?:{_TO}{_NUM})?{_MORE}?(?P<mult>{_MULT})?{_MORE}?"
-    rf"(?P<unit>{longest_first(COUNTERS)}|{_SYMBOL_UNITS})(?P<more>{_MORE}|以上|左右)?")
+    rf"(?:{_APPROX}\s*)?(?P<num>{_NUM})(?:(?:{_MULT})?{_TO}{_NUM})?{_MORE}?(?P<mult>{_MULT})?{_MORE}?"
+    rf"(?P<unit>{longest_first(COUNTERS)}|{_SYMBOL_UNITS})(?:{_TO}{_NUM}(?:{_MULT})?(?P=unit))?"  # 120毫米至150毫米
+    rf"(?P<more>{_MORE}|以上|左右)?")
 # A bare number is a count only when nothing measures it otherwise: "139.40%" is a percent, "10天" a
 # duration, "540岁" an age; those are other spans' business (or another question's).
 _BARE = re.compile(rf"(?<![\d.])(?:{_APPROX}\s*)?{_ARABIC}(?:{_MULT})?(?![\d.])(?!\s*(?:[%％‰℃]|个?百分点|倍|"
-                   r"个?(?:小时|月|星期|工作日)|[天年周岁秒分]))")
+                   r"个?(?:小时|月|星期|工作日)|[天年周岁秒分日号时点]))")  # "27日9时": a day and an hour, never a count
 _YEAR = re.compile(r"(?:(?:19|20)\d{2}|[〇零一二三四五六七八九]{4})\s*年")
 
 _PERCENT = re.compile(

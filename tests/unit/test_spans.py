@@ -397,3 +397,16 @@ def test_a_company_named_right_after_its_kind_is_an_organisation(sentence, name)
 
 def test_a_person_of_a_company_is_not_named_as_the_company():
     assert not any("王明" in t for t in texts("公司董事长王明说，订单已排到年底。", "org"))
+
+
+@pytest.mark.parametrize(("sentence", "kind", "span"), [
+    ("共有3万至5万人参加。", "count", "3万至5万人"),
+    ("牡丹江南部累计雨量120毫米至150毫米。", "count", "120毫米至150毫米"),
+    ("项目投资3亿至5亿元。", "amount", "3亿至5亿元"),
+])
+def test_a_range_is_read_whole_with_its_multiplier_and_unit_on_both_ends(sentence, kind, span):
+    assert span in texts(sentence, kind)
+
+
+def test_a_day_and_an_hour_are_no_bare_count():
+    assert texts("温州市27日9时将防台风应急响应提升为Ⅲ级。", "count") == []
