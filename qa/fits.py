@@ -253,6 +253,8 @@ def fitting(question: str, asked: AskedType, text: str, spans: list[Span]) -> li
     keep = [sp for sp in spans if _stated(question, text, sp)]
     if asked.kind == "date":
         keep = [sp for sp in keep if not _FILED.match(text, sp.end)]
+    if asked.kind == "duration" and "前" not in question:
+        keep = [sp for sp in keep if not sp.text.endswith("前")]  # "32年前" says when, not how long it lasted
     if asked.kind in FIGURE_KINDS:
         if (outcome := _outcome(question)) is not None:
             keep = [sp for sp in keep if _outcome_fits(text, sp, outcome)]

@@ -106,6 +106,16 @@ def test_bodies_that_host_together_are_named_together():
     assert _ask("博览会由哪个单位承办？", body).short_answer == "西安市贸促会"
 
 
+def test_how_long_ago_is_answered_by_years_ago_and_how_long_it_lasted_is_not():
+    body = "警方在湖南长沙将嫌疑人抓获，成功侦破这一起32年前的命案积案。此次追逃行动持续了3个月。"
+    a = _ask("这起命案积案是多少年前发生的？", body)
+    assert not a.abstained and a.short_answer == "32年前"
+    a = _ask("此次追逃行动持续了多久？", body)
+    assert not a.abstained and a.short_answer == "3个月"
+    a = _ask("这起命案积案的侦破持续了多久？", "警方成功侦破这一起32年前的命案积案。办案民警表示将继续努力。")
+    assert a.abstained  # 32年前 says when it happened, not how long anything took
+
+
 def test_a_who_question_takes_the_speaker_named_in_the_sentence_before():
     a = _ask("谁呼吁停止制裁中国实体和个人？",
              "谢锋表示，当前双边关系面临严重困难。他说，美方应停止制裁中国实体和个人，停止武装台湾。"
