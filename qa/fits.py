@@ -248,6 +248,15 @@ def _a_name(span: Span) -> bool:
     return span.text[:1].isascii() and span.text[:1].isupper() or any(f.startswith("nr") for _, f, _ in pos_tokens(span.text))
 
 
+# "首届中国禅棋大会由中国围棋协会、少林寺主办": a body after 由 is who does it, not where; bodies are read as
+# places only where they host ("在湖北省政协召开").
+_BY = re.compile(r"由\s*$")
+
+
+def _not_the_doer(text: str, span: Span) -> bool:
+    return not _BY.search(text, max(0, span.start - 2), span.start)
+
+
 def fitting(question: str, asked: AskedType, text: str, spans: list[Span]) -> list[Span]:
     """The spans of sentence ``text`` that can answer ``question``, by every rule above."""
     keep = [sp for sp in spans if _stated(question, text, sp)]
@@ -268,6 +277,8 @@ def fitting(question: str, asked: AskedType, text: str, spans: list[Span]) -> li
             keep = _counts_the_head(text, keep, asked.head)
         if asked.kind in ("count", "amount") and not _ASKS_CHANGE.search(question):
             keep = [sp for sp in keep if _not_a_change(text, sp)]
+    if asked.kind == "place":
+        keep = [sp for sp in keep if _not_the_doer(text, sp)]
     if asked.kind in ("place", "list") and ASKS_DIVISION.search(question):
         keep = [sp for sp in keep if _a_division(sp)]
     if asked.kind == "list" and (of := next((k for rx, k in LIST_OF if rx.match(asked.head or "")), None)):

@@ -116,6 +116,13 @@ def test_how_long_ago_is_answered_by_years_ago_and_how_long_it_lasted_is_not():
     assert a.abstained  # 32年前 says when it happened, not how long anything took
 
 
+def test_a_body_that_organises_is_not_where_it_happens():
+    a = _ask("首届中国禅棋大会是在哪里开幕的？",
+             "中新社河南登封8月12日电 首届中国禅棋大会12日在中国嵩山少林寺启幕，日本书法世家传人向少林寺捐赠屏风。"
+             "首届中国禅棋大会由中国围棋协会、少林寺主办，吸引了中日两国围棋高手云集嵩山。")
+    assert not a.abstained and "少林寺" in a.short_answer and "协会" not in a.short_answer
+
+
 def test_a_who_question_takes_the_speaker_named_in_the_sentence_before():
     a = _ask("谁呼吁停止制裁中国实体和个人？",
              "谢锋表示，当前双边关系面临严重困难。他说，美方应停止制裁中国实体和个人，停止武装台湾。"
