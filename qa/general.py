@@ -212,7 +212,7 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
         c.spans = [sp for sp in c.spans if (year := year_of(s.text, sp.start, sp.end)) is None or year in asked_years]
     if asked.kind in FIGURE_KINDS and (c.other_period or c.other_place):
         c.spans = []  # another period's figure ("8月份平均气温是多少": July's 21.6℃) or another place's: not a weaker answer
-    if asked.kind == "date" and anchor is not None and _FUTURE.search(question):
+    if asked.kind == "date" and anchor is not None and _asks_future(question):
         c.spans = [sp for sp in c.spans if not _past(sp.text, anchor)]
     if filled is not None:
         inside = [sp for sp in c.spans if filled.span and sp.start < filled.span.end and filled.span.start < sp.end]
@@ -256,6 +256,14 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
 # "预计什么时候建成通车" asks for a date still to come when the article was written: "自2021年3月3日开工建设" in
 # a 2023 report is when it began, not the answer; nor is the day of the report itself.
 _FUTURE = re.compile(r"预计|计划|拟|有望|将|何时能|什么时候能|能否")
+_FUTURE_AFTER = 4  # characters after the question word that still qualify it ("什么时候能", "何时将")
+
+
+def _asks_future(question: str) -> bool:
+    """A future word before the question word or right after it: "会议将于什么时候举行". Not one in a clause the
+    question quotes ("国防部是在哪天发布消息说…编队将在太平洋举行…" asks when the news was given)."""
+    q = QUESTION_WORD.search(question)
+    return bool(_FUTURE.search(question, 0, q.end() + _FUTURE_AFTER if q else len(question)))
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 
 

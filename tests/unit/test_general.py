@@ -123,6 +123,18 @@ def test_a_body_that_organises_is_not_where_it_happens():
     assert not a.abstained and "少林寺" in a.short_answer and "协会" not in a.short_answer
 
 
+def test_a_future_word_in_the_news_a_question_quotes_does_not_make_it_ask_the_future():
+    passages = _passages("中国国防部7月26日发布消息称，中俄两国海军舰艇编队将于近日在太平洋西部和北部相关海域举行海上联合巡航。"
+                         "这是两国海军第三次举行联合巡航。", published=date(2023, 7, 28))
+    q = parse("中国国防部是在哪天发布消息说中俄海军舰艇编队将在太平洋举行海上联合巡航的？")
+    a = compose(q, constrained_order(q, passages))
+    assert not a.abstained and a.short_answer == "7月26日"
+    passages = _passages("该项目自2021年3月3日开工建设，预计2025年6月建成通车。项目总投资约120亿元。", published=date(2023, 7, 28))
+    for question in ("该项目预计什么时候建成通车？", "该项目什么时候能建成通车？"):
+        q = parse(question)
+        assert compose(q, constrained_order(q, passages)).short_answer == "2025年6月"
+
+
 def test_a_who_question_takes_the_speaker_named_in_the_sentence_before():
     a = _ask("谁呼吁停止制裁中国实体和个人？",
              "谢锋表示，当前双边关系面临严重困难。他说，美方应停止制裁中国实体和个人，停止武装台湾。"
