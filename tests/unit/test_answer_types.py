@@ -157,6 +157,8 @@ def test_which_two_written_as_a_digit_is_still_a_list_question():
     ("这套科普图书是哪家出版社推出的？", "org"),
     ("为股东大会做律师见证的是哪家律师事务所？", "org"),
     ("研究成果发表在哪本期刊上？", "work"),  # 在哪本 asks a title, not a place
+    ("交警在西海岸新区哪个商场外设了便民服务点？", "place"),  # a venue, with 外 after it
+    ("比赛在哪座体育馆举行？", "place"),
     ("该市GDP排名第几？", "level"),
 ])
 def test_the_asked_noun_decides_the_kind(question, kind):
