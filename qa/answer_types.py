@@ -40,7 +40,10 @@ class TypeRule:
 
 # Currencies and the counters news counts things in; longest first so 美元 wins over 元, 人次 over 人.
 _MONEY_UNIT = rf"(?:{longest_first(MULTIPLIERS)})?(?:{longest_first(CURRENCIES)})"
-_HOW_MANY = r"(?:多少|(?<!哪)几)"  # 哪几个部门 asks which ones (a list), not how many
+_HOW_MANY = r"(?:多少|(?<!哪)几)"
+# "造成了多少国有资产损失": 国 opens 国有, 国企, 国资, 国营, 国债, 国库 there, and counts no countries
+_COUNTERS_ASKED = "|".join(re.escape(c) + ("(?![有企资营债库])" if c == "国" else "")
+                           for c in sorted(COUNTERS, key=len, reverse=True))  # 哪几个部门 asks which ones (a list), not how many
 _CHANGE = r"(?:增长|下降|上涨|下跌|提高|降低|减少|增加|回落|上升|收窄|扩大|缩小|提升|下滑|增|降|涨|跌)"
 _MONEY_WORDS = (r"(?:金额|价格|价值|价钱|收入|利润|营业额|营收|估价|售价|票价|成本|投资额|销售额|成交额|余额|费用|工资|薪资|资金|"
                 r"奖金|补贴|经费|助学金|捐款|罚款|赔偿|市值|总额|生产总值|产值|GDP|税收|预算|贷款|融资|募资|保费|租金|房价|投资|损失|"
@@ -87,7 +90,7 @@ RULES: list[TypeRule] = [
              "(排名第十的是哪座城市 asks a city)"),
     TypeRule("amount_unit", "amount", _r(rf"{_HOW_MANY}(?:个)?(?P<unit>{_MONEY_UNIT})|多少钱|几块钱|什么价位"),
              "a sum in a named currency (多少亿元, 多少美元, 多少钱); before counts, since it holds 多少"),
-    TypeRule("count_unit", "count", _r(rf"{_HOW_MANY}(?P<unit>{longest_first(COUNTERS)})"),
+    TypeRule("count_unit", "count", _r(rf"{_HOW_MANY}(?P<unit>{_COUNTERS_ASKED})"),
              "a count with its counter (多少人, 几轮, 多少公里): the counter tells which number answers"),
     TypeRule("percent_rate", "percent", _r(rf"{_PERCENT_WORDS}[^，,。？?]{{0,8}}(?:多少|几|多高)|(?:多少|几)的?{_PERCENT_WORDS}"),
              "a rate or share (增速, 占比, 利率, 出口税): the answer is a percent even without 百分之"),

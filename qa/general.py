@@ -58,6 +58,7 @@ class Candidate:
     frame: float = 0.0  # how well it fills the question's gap (qa.frame)
     other_period: bool = False  # it names reporting periods, none of them the asked one
     other_place: bool = False  # a figure question's place abroad is named neither in its passage nor the title
+    other_person: bool = False  # a figure question's person is named neither in its passage nor the title
     order: int = 0  # reading order: breaks ties between equal scores
 
 
@@ -96,6 +97,12 @@ def _places_abroad(question: str) -> list[str]:
     return [canon(w) for w in named if len(w) >= 2 and w not in home]
 
 
+def _people_named(question: str) -> list[str]:
+    """The people a figure question names ("方连庆…造成了多少国有资产损失"): a passage that names none of them, in
+    its text or title, gives another person's figure ("李国华…造成国有资产损失4996万余元")."""
+    return [w for w, f, _ in pos_tokens(question) if f.startswith("nr") and len(w) >= 2 and dictionary_tag(w) is None]
+
+
 def _place_opening(body: str) -> str:
     """The place an organisation's name opens with ("印度政府" → 印度, "美国国务院" → 美国), or ""."""
     return next((body[:n] for n in range(len(body) - 1, 1, -1) if dictionary_tag(body[:n]) == "ns"), "")
@@ -118,6 +125,7 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
     gap = frame_of(question)
     attribute = asked_attribute(question)
     named = _places_abroad(question) if asked.kind in FIGURE_KINDS else []
+    people = _people_named(question) if asked.kind in FIGURE_KINDS else []
     term = asked_term(question)
     pending: list[tuple[float, Candidate, list[Sentence], object]] = []
     chunks = {(p.doc_id, p.meta.get("idx")): p for p in passages}
@@ -127,6 +135,7 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
         title_words = title.lower()  # question words are lower-cased ("LPR" → lpr): matched against lower case
         body = canon(p.text) if named else ""
         elsewhere = any(not names_whole(body, w) and not names_whole(title, w) for w in named)
+        someone_else = bool(people) and not any(w in p.text or w in title for w in people)
         sentences_before = _before(p, chunks) if asked.kind in SPEAKERS else []  # read only for a speaker
         for s in sentences_of(p):
             text = canon(s.text)
@@ -142,6 +151,7 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
                 continue
             c = Candidate(s, rank, matched=matched, coverage=coverage, order=len(pending))
             c.other_place = elsewhere
+            c.other_person = someone_else
             c.score = (W.g_coverage * coverage + W.g_pairs * pairs - W.g_rank * rank
                        + W.g_dense * (p.dense or 0.0))
             if asked.kind in FIGURE_KINDS:  # a figure of the thing asked whole, not of a segment of it
@@ -210,7 +220,7 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
     c.spans = fitting(question, asked, s.text, c.spans)  # of the asked measure, level, kind of name… (qa.fits)
     if asked_years:  # "2025年的增长率" is not answered by "2024年的…增长率仅为0.5%": a figure whose clause is another year's
         c.spans = [sp for sp in c.spans if (year := year_of(s.text, sp.start, sp.end)) is None or year in asked_years]
-    if asked.kind in FIGURE_KINDS and (c.other_period or c.other_place):
+    if asked.kind in FIGURE_KINDS and (c.other_period or c.other_place or c.other_person):
         c.spans = []  # another period's figure ("8月份平均气温是多少": July's 21.6℃) or another place's: not a weaker answer
     if asked.kind == "date" and anchor is not None and _asks_future(question):
         c.spans = [sp for sp in c.spans if not _past(sp.text, anchor)]

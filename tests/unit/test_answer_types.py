@@ -160,6 +160,8 @@ def test_which_two_written_as_a_digit_is_still_a_list_question():
     ("交警在西海岸新区哪个商场外设了便民服务点？", "place"),  # a venue, with 外 after it
     ("比赛在哪座体育馆举行？", "place"),
     ("该市GDP排名第几？", "level"),
+    ("给国家造成了多少国有资产损失？", "count"),  # a bare how-much (a sum answers it), not a count of 国
 ])
 def test_the_asked_noun_decides_the_kind(question, kind):
-    assert classify(question).kind == kind
+    asked = classify(question)
+    assert asked.kind == kind and asked.unit != "国"

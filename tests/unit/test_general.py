@@ -135,6 +135,14 @@ def test_a_future_word_in_the_news_a_question_quotes_does_not_make_it_ask_the_fu
         assert compose(q, constrained_order(q, passages)).short_answer == "2025年6月"
 
 
+def test_a_figure_of_another_person_is_no_answer():
+    question = "方连庆违规出借国有资金，给国家造成了多少国有资产损失？"
+    a = _ask(question, "李国华在担任江西省邮政局局长期间，滥用职权，造成国有资产损失人民币4996万余元。李国华收受财物共计1.2亿元。")
+    assert a.abstained
+    a = _ask(question, "经查，方连庆违规出借国有资金，造成国有资产损失人民币3200万元。另外，他还收受他人财物。")
+    assert not a.abstained and a.short_answer == "3200万元"
+
+
 def test_a_who_question_takes_the_speaker_named_in_the_sentence_before():
     a = _ask("谁呼吁停止制裁中国实体和个人？",
              "谢锋表示，当前双边关系面临严重困难。他说，美方应停止制裁中国实体和个人，停止武装台湾。"
