@@ -111,6 +111,9 @@ def _measure_fits(text: str, span: Span, measures: list[str]) -> bool:
 # figure is stated without 每 ("2022年出口…").
 PER_HEAD = re.compile(r"每(?:一)?(?:名|人|位|个|户|家|辆|台|只|头|件|份|张|套|吨|公斤|斤|亩|平方米|所|例|场)|人均|户均|单价|均价")
 _SAID_PER_HEAD = re.compile(PER_HEAD.pattern + r"|每|平均|各|/")
+# "台湾交通事故每10万人死亡人数达12.67人": a rate per so many people answers only a question asking a rate.
+RATE_PER = re.compile(r"每[\d一二三四五六七八九十百千万亿.]+(?:万|千|百|亿)?(?:人|名|户|辆|例|头)")
+_ASKS_RATE = re.compile(r"每|率|人均|平均")
 TOTAL = re.compile(r"一共|总共|共计|合计|总计|总额|总数|总量|总金额|总人数")
 
 
@@ -271,6 +274,8 @@ def fitting(question: str, asked: AskedType, text: str, spans: list[Span]) -> li
             keep = [sp for sp in keep if _measure_fits(text, sp, measures) and _whole_not_segment(text, sp, question)]
         if (per_head := _per_head(question)) is not None:
             keep = [sp for sp in keep if _per_head_fits(text, sp, per_head)]
+        if not _ASKS_RATE.search(question):
+            keep = [sp for sp in keep if not RATE_PER.search(clause_around(text, sp, CLAUSE_START))]
         if asked.kind == "count" and asked.unit:
             keep = _exact_unit_first(keep, asked.unit)
         if asked.kind == "count" and asked.head:

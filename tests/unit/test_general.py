@@ -143,6 +143,12 @@ def test_a_figure_of_another_person_is_no_answer():
     assert not a.abstained and a.short_answer == "3200万元"
 
 
+def test_a_rate_per_so_many_people_answers_only_a_rate():
+    body = "据统计，台湾交通事故每10万人死亡人数达12.67人，属于交通安全高风险的地区。审计部门称，去年死亡人数更多达3085人。"
+    assert "3085人" in _ask("台湾交通事故死亡人数是多少？", body).short_answer
+    assert "12.67人" in _ask("台湾交通事故每10万人死亡人数是多少？", body).short_answer
+
+
 def test_a_who_question_takes_the_speaker_named_in_the_sentence_before():
     a = _ask("谁呼吁停止制裁中国实体和个人？",
              "谢锋表示，当前双边关系面临严重困难。他说，美方应停止制裁中国实体和个人，停止武装台湾。"
