@@ -260,6 +260,25 @@ def _not_the_doer(text: str, span: Span) -> bool:
     return not _BY.search(text, max(0, span.start - 2), span.start)
 
 
+# "是成都哪家医院的捐献者" asks for a hospital of 成都: "江苏无锡市人民医院" names its own place, another one. A
+# name that opens with places answers only when one of them is the asked place, above it or within it.
+_WHICH_ONE_AT = re.compile(r"哪(?:个|家|所|座|一个|一家|一所)")
+
+
+def _asked_place(question: str):
+    return next((m.place for m in find_places(question) if _WHICH_ONE_AT.match(question, m.end)), None)
+
+
+def _of_the_place(span: Span, place) -> bool:
+    opening, at = [], 0
+    for m in find_places(span.text):
+        if m.start != at:
+            break
+        opening.append(m.place)
+        at = m.end
+    return not opening or any(p.name in (place.name, place.parent) or p.parent == place.name for p in opening)
+
+
 def fitting(question: str, asked: AskedType, text: str, spans: list[Span]) -> list[Span]:
     """The spans of sentence ``text`` that can answer ``question``, by every rule above."""
     keep = [sp for sp in spans if _stated(question, text, sp)]
@@ -288,6 +307,8 @@ def fitting(question: str, asked: AskedType, text: str, spans: list[Span]) -> li
         keep = [sp for sp in keep if _a_division(sp)]
     if asked.kind == "list" and (of := next((k for rx, k in LIST_OF if rx.match(asked.head or "")), None)):
         keep = [sp for sp in keep if _names_of(sp, of)]
+    if asked.kind in ("org", "place") and (place := _asked_place(question)) is not None:
+        keep = [sp for sp in keep if _of_the_place(sp, place)]
     if asked.kind in ("org", "place") and (noun := ASKS_NAMED.search(question)):
         keep = [sp for sp in keep if _named_as(sp, noun.group(1))]
     if asked.kind == "person" and ASKS_NAME.search(question):

@@ -251,6 +251,7 @@ _NOT_ORG = frozenset(("部分", "全部", "内部", "外部", "干部", "局部"
                       "前台", "阳台", "出台", "上台", "讲台", "车站", "网站", "基金", "机构", "组织", "冠军", "亚军",
                       "季军", "大军", "参军", "将军", "全军", "股份", "展馆", "场馆", "宾馆", "一团", "社团", "军团",
                       "乐团", "集团", "中心", "部队"))
+_ORDINAL = re.compile(r"第[一二三四五六七八九十百\d]+")
 _ORG_BODY_FLAGS = {"ns", "nt", "nz", "n", "j", "nr", "nrt", "b", "vn", "an", "eng", "l", "s"}
 _PLACE_ENDINGS = re.compile(r"(?:省|市|县|区|镇|乡|村|街道|社区|景区|公园|广场|机场|车站|港|湾|岛|山|湖|河|江|礁|峡|海|州|洲|国|营|"
                             r"大学|学院|体育馆|博物馆|会展中心|酒店|宾馆|大厦|小区|园区|基地)$")
@@ -336,8 +337,9 @@ def _orgs(sentence: str) -> list[Span]:
         j = i
         if generic and toks[i - 1][1] == "v" and len(toks[i - 1][0]) == 2:  # 认证|中心
             j -= 1
-        while j > 0 and i - j < 5 and toks[j - 1][1] in _ORG_BODY_FLAGS and toks[j - 1][0] not in _NOT_ORG_BODY:
-            j -= 1
+        while j > 0 and i - j < 5 and (toks[j - 1][1] in _ORG_BODY_FLAGS and toks[j - 1][0] not in _NOT_ORG_BODY
+                                         or _ORDINAL.fullmatch(toks[j - 1][0]) and j > 1 and toks[j - 2][1] == "ns"):
+            j -= 1  # "成都市|第三|人民医院": a numbered body of a place
         start, end = toks[j][2], pos + len(w)
         for m in _JOINED_BODY.finditer(sentence, max(0, start - 16), end):
             if m.start() < start < m.end():  # "文化和旅游部": jieba splits at 和, which no body name holds, save these

@@ -149,6 +149,14 @@ def test_a_rate_per_so_many_people_answers_only_a_rate():
     assert "12.67人" in _ask("台湾交通事故每10万人死亡人数是多少？", body).short_answer
 
 
+def test_which_body_of_a_place_is_not_answered_by_a_body_of_another_place():
+    question = "运往无锡的待移植肺，是成都哪家医院的捐献者捐献的？"
+    a = _ask(question, "江苏无锡市人民医院肺移植科医生说，飞机在无锡上空盘旋落不下，后来备降扬州。这枚待移植的肺来自一名捐献者。")
+    assert a.abstained
+    a = _ask(question, "这枚待移植的肺来自成都市第三人民医院的一名捐献者，由川航航班运往无锡。江苏无锡市人民医院肺移植科医生说，手术顺利。")
+    assert not a.abstained and a.short_answer == "成都市第三人民医院"
+
+
 def test_a_who_question_takes_the_speaker_named_in_the_sentence_before():
     a = _ask("谁呼吁停止制裁中国实体和个人？",
              "谢锋表示，当前双边关系面临严重困难。他说，美方应停止制裁中国实体和个人，停止武装台湾。"

@@ -410,3 +410,7 @@ def test_a_range_is_read_whole_with_its_multiplier_and_unit_on_both_ends(sentenc
 
 def test_a_day_and_an_hour_are_no_bare_count():
     assert texts("温州市27日9时将防台风应急响应提升为Ⅲ级。", "count") == []
+
+
+def test_a_numbered_body_of_a_place_is_read_whole():
+    assert "成都市第三人民医院" in texts("这枚肺来自成都市第三人民医院的一名捐献者。", "org")
