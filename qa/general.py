@@ -24,7 +24,7 @@ from qa.attributes import Attribute, asked_attribute, asked_term, defines, state
 from qa.fits import CLAUSE_START, FIGURE_KINDS, fitting, negated
 from qa.frame import fill, frame_of
 from qa.sentences import Sentence, sentences_of
-from qa.spans import Span, find_asked, span_not_in_question
+from qa.spans import Span, find_asked, short_names, span_not_in_question
 from qa.weights import WEIGHTS as W
 from zhtext.dates import find_dates
 from zhtext.normalise import canon
@@ -236,6 +236,13 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
                 and _novel(filled.span.text, question) >= W.novel_chars \
                 and not negated(s.text, filled.span):
             c.best = filled.span
+    if asked.kind in LOOSE and _ASKS_MEANING.search(question):
+        asked_of = canon(question).lower()
+        stands = [sp for short, sp in short_names(s.text)
+                  if canon(short).lower() in asked_of and canon(sp.text).lower() not in asked_of]
+        if stands:  # "CCC认证是指什么认证" → "强制性产品认证（以下简称CCC认证）": what the short name stands for
+            c.spans, c.best = stands, None
+            c.score += W.g_apposition
     role = (_asked_role(question) or (asked.head if _WHICH_ONE.search(question) else "")) if asked.kind == "person" else ""
     named_as = [sp for sp in c.spans if role and _in_apposition(s.text, sp, role)]
     if named_as:  # "谁是受助学生代表" → "受助学生代表吉乐乐说": the name given with the asked role
@@ -286,6 +293,7 @@ def _past(text: str, anchor: date) -> bool:
     return bool(days) and all(day <= anchor for day in days)
 
 
+_ASKS_MEANING = re.compile(r"是指什么|指的是什么|指什么|是什么|全称|什么意思|代表什么|是哪个")
 SPEAKERS = frozenset(("person", "org"))
 LOOSE = frozenset(("list", "definition", "open"))  # types whose spans are phrases, not names or figures
 _REACH = max(W.corroborate_within, W.list_within)  # how far below the best a sentence is still read

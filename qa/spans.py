@@ -791,6 +791,28 @@ def _objects(sentence: str, focus: str, kind: str) -> list[Span]:
     return out
 
 
+# "实施强制性产品认证（以下简称CCC认证）": the words before a short name's parenthesis are what it stands for.
+_SHORT_FOR = re.compile(r"[（(]\s*(?:以下简称|以下称|下称|简称)\s*[“\"]?(?P<short>[^”\"）)]{1,20}?)[”\"]?\s*[）)]")
+_NAME_WORD_FLAGS = {"n", "nz", "nt", "ns", "nr", "j", "vn", "b", "an", "eng", "l", "nrt", "ng"}
+
+
+def short_names(sentence: str) -> list[tuple[str, Span]]:
+    """(short name, the phrase it stands for) for each "…（简称X）" of the sentence: the run of noun-like words
+    right before the parenthesis ("实施|强制性|产品认证" → 强制性产品认证)."""
+    out = []
+    toks = pos_tokens(sentence)
+    for m in _SHORT_FOR.finditer(sentence):
+        words = [t for t in toks if t[2] + len(t[0]) <= m.start()]
+        start = m.start()
+        for w, f, pos in reversed(words[-8:]):
+            if f not in _NAME_WORD_FLAGS or pos + len(w) != start:
+                break
+            start = pos
+        if m.start() - start >= 2:
+            out.append((m.group("short"), Span(start, m.start(), sentence[start:m.start()], "definition")))
+    return out
+
+
 def find_asked(sentence: str, asked, anchor: date | None = None) -> list[Span]:
     """``find_spans`` for an ``AskedType`` from ``qa.answer_types.classify``."""
     return find_spans(sentence, asked.kind, asked.unit, anchor=anchor, head=asked.head, focus=asked.focus)

@@ -157,6 +157,13 @@ def test_which_body_of_a_place_is_not_answered_by_a_body_of_another_place():
     assert not a.abstained and a.short_answer == "成都市第三人民医院"
 
 
+def test_what_a_short_name_means_is_the_phrase_it_is_given_for():
+    body = ("CCC认证是我国政府根据有关法律法规要求和国际通行做法，按照市场化、国际化的原则对涉及人身健康安全的产品实施的市场准入制度。"
+            "记者从国家市场监管总局获悉，自2023年8月1日起，对锂离子电池和电池组、移动电源实施强制性产品认证（以下简称CCC认证）管理。")
+    a = _ask("市场监管总局要对锂离子电池和充电宝实施的CCC认证是指什么认证？", body)
+    assert not a.abstained and a.short_answer == "强制性产品认证"
+
+
 def test_a_who_question_takes_the_speaker_named_in_the_sentence_before():
     a = _ask("谁呼吁停止制裁中国实体和个人？",
              "谢锋表示，当前双边关系面临严重困难。他说，美方应停止制裁中国实体和个人，停止武装台湾。"

@@ -13,6 +13,7 @@ from qa.spans import (
     Span,
     find_asked,
     find_spans,
+    short_names,
     span_not_in_question,
     tidy_phrase,
 )
@@ -414,3 +415,8 @@ def test_a_day_and_an_hour_are_no_bare_count():
 
 def test_a_numbered_body_of_a_place_is_read_whole():
     assert "成都市第三人民医院" in texts("这枚肺来自成都市第三人民医院的一名捐献者。", "org")
+
+
+def test_a_short_name_is_paired_with_the_phrase_before_its_parenthesis():
+    assert [(short, sp.text) for short, sp in short_names("经济合作与发展组织（简称经合组织）发布报告。")] == \
+        [("经合组织", "经济合作与发展组织")]
