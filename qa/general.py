@@ -21,7 +21,7 @@ from core.records import Passage
 from core.schema import anchor_date
 from qa.answer_types import QUESTION_WORD, AskedType
 from qa.attributes import Attribute, asked_attribute, asked_term, defines, stated_phrases, states
-from qa.fits import CLAUSE_START, FIGURE_KINDS, fitting, negated
+from qa.fits import CLAUSE_START, FIGURE_KINDS, clause_around, fitting, negated
 from qa.frame import fill, frame_of
 from qa.sentences import Sentence, sentences_of
 from qa.spans import Span, find_asked, short_names, span_not_in_question
@@ -258,6 +258,8 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
                                               _closeness(s.text, sp, c.matched),
                                               len(sp.text) if asked.kind in NAMES else 0))  # 西安国际会展中心, not 西安
         c.score += W.g_span * _closeness(s.text, c.best, c.matched) + (W.g_head if headed else 0.0)
+        if _FORECAST.search(clause_around(s.text, c.best)) and not _asks_future(question):
+            c.score -= W.g_forecast  # "最大可能于28日…在福建晋江至东山一带沿海登陆": foretold, not what happened
     elif asked.kind in SPEAKERS and (_ASKS_STATEMENT.search(question) or asked.kind == "person" and _PRONOUN_SUBJECT.search(s.text)) \
             and (said := _speaker(question, asked, before, anchor)):
         c.best, c.quote_from, back = said  # "谢锋表示，…。……要求停止制裁…": the speaker is named before
@@ -273,6 +275,8 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
 # "预计什么时候建成通车" asks for a date still to come when the article was written: "自2021年3月3日开工建设" in
 # a 2023 report is when it began, not the answer; nor is the day of the report itself.
 _FUTURE = re.compile(r"预计|计划|拟|有望|将|何时能|什么时候能|能否")
+# What a clause only foresees: the landfall a forecast gives, the month a rate move "has an 82% probability".
+_FORECAST = re.compile(r"预计|预测|预期|可能|或将|有望|料将|概率")
 _FUTURE_AFTER = 4  # characters after the question word that still qualify it ("什么时候能", "何时将")
 
 

@@ -89,6 +89,7 @@ class Weights:
     g_frame_span: float = 1.0  # a typed span fills that gap
     g_apposition: float = 2.0  # a "谁是X" question's name stands right after X ("主持人孙伟") or is said to be X
     novel_chars: int = 2  # a list/definition/open span must hold this many characters the question does not
+    g_forecast: float = 1.0  # subtracted: the span stands in a clause that foresees (预计, 可能…) and the question does not
     g_head: float = 1.0  # a which-N question's span is a phrase ending in N (对话伙伴机制 for 什么机制)
     frame_tight: float = 0.5  # a list/definition/open answer is cut to the gap's fill when it matches this well
     semantic_top: int = 5  # leading candidates reranked by the embedder's similarity to the question

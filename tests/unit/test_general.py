@@ -164,6 +164,16 @@ def test_what_a_short_name_means_is_the_phrase_it_is_given_for():
     assert not a.abstained and a.short_answer == "强制性产品认证"
 
 
+def test_what_happened_is_answered_by_the_report_not_the_forecast():
+    forecast = ("今年第5号台风“杜苏芮”将正面袭击福建，最大可能于28日早晨到上午以强台风级在福建晋江至东山一带沿海登陆，"
+                "请沿海船舶尽快回港避风。")
+    report = "今年第5号台风“杜苏芮”已于7月28日9时55分前后在福建泉州市晋江沿海登陆，登陆时中心附近最大风力15级。"
+    a = _ask("今年第5号台风“杜苏芮”是在福建什么地方登陆的？", forecast, report)
+    assert not a.abstained and "晋江" in a.short_answer and "东山" not in a.short_answer
+    a = _ask("今年第5号台风“杜苏芮”预计在福建什么地方登陆？", forecast)
+    assert not a.abstained and "东山" in a.short_answer
+
+
 def test_a_who_question_takes_the_speaker_named_in_the_sentence_before():
     a = _ask("谁呼吁停止制裁中国实体和个人？",
              "谢锋表示，当前双边关系面临严重困难。他说，美方应停止制裁中国实体和个人，停止武装台湾。"
