@@ -279,6 +279,50 @@ def _of_the_place(span: Span, place) -> bool:
     return not opening or any(p.name in (place.name, place.parent) or p.parent == place.name for p in opening)
 
 
+# "降幅较1—5月份、一季度分别收窄2.0、4.6个百分点": with 分别 the figures go to the items in order. A figure whose own
+# item the question does not name, when it names another item of the list, answers that other item's question.
+_RESPECTIVELY = re.compile(r"分别(?:为|是|达|有|在)?[\u4e00-\u9fff]{0,4}?(?=[\d一二三四五六七八九十])")
+_ITEM_OPENING = re.compile(r"^.*[较比在对向与为于从]")  # "降幅较1—5月份" → 1—5月份
+
+
+def _respective(text: str, span: Span) -> tuple[int, list[str]] | None:
+    """(the index of the figure's item, the items) when the span is a figure of a "…、…分别…、…" run."""
+    for m in _RESPECTIVELY.finditer(text):
+        stop = CLAUSE_MARK.search(text, m.end())
+        run_end = stop.start() if stop else len(text)
+        if not m.end() <= span.start < run_end:
+            continue
+        opened = [0] + [c.end() for c in CLAUSE_MARK.finditer(text, 0, m.start())]
+        before = text[opened[-1]: m.start()]
+        if "、" not in before and len(opened) > 1:  # "今年一季度、二季度，全市GDP分别增长…": the items a clause before
+            before = text[opened[-2]: opened[-1] - 1]
+        items = before.split("、")
+        items[0] = _ITEM_OPENING.sub("", items[0])
+        figures = text[m.end():run_end].split("、")
+        if len(items) != len(figures) or len(items) < 2:
+            return None
+        starts = [m.end() + sum(len(f) + 1 for f in figures[:i]) for i in range(len(figures))]
+        return max(i for i, st in enumerate(starts) if st <= span.start), items
+    return None
+
+
+def _named_by(index: int, items: list[str], question: str) -> int:
+    """How many of the item's own characters (in no other item; not Latin letters, which a shared measure such
+    as GDP brings) the question holds: "今年一季度" vs "二季度GDP" for "一季度GDP增长了多少" → 1 (一) and 0."""
+    others = set("".join(o for i, o in enumerate(items) if i != index))
+    return sum(1 for ch in set(items[index]) if ch not in others and not ch.isascii() and ch in question)
+
+
+def _own_item(question: str, text: str, span: Span) -> bool:
+    """The figure's item is named by the question at least as fully as any other item of its run."""
+    paired = _respective(text, span)
+    if paired is None:
+        return True
+    index, items = paired
+    named = [_named_by(i, items, question) for i in range(len(items))]
+    return named[index] >= max(named)
+
+
 def fitting(question: str, asked: AskedType, text: str, spans: list[Span]) -> list[Span]:
     """The spans of sentence ``text`` that can answer ``question``, by every rule above."""
     keep = [sp for sp in spans if _stated(question, text, sp)]
@@ -293,6 +337,8 @@ def fitting(question: str, asked: AskedType, text: str, spans: list[Span]) -> li
             keep = [sp for sp in keep if _measure_fits(text, sp, measures) and _whole_not_segment(text, sp, question)]
         if (per_head := _per_head(question)) is not None:
             keep = [sp for sp in keep if _per_head_fits(text, sp, per_head)]
+        if "分别" in text:
+            keep = [sp for sp in keep if _own_item(question, text, sp)]
         if not _ASKS_RATE.search(question):
             keep = [sp for sp in keep if not RATE_PER.search(clause_around(text, sp, CLAUSE_START))]
         if asked.kind == "count" and asked.unit:

@@ -174,6 +174,15 @@ def test_what_happened_is_answered_by_the_report_not_the_forecast():
     assert not a.abstained and "东山" in a.short_answer
 
 
+def test_respectively_pairs_each_figure_with_its_item():
+    body = "上半年，规上工业企业利润同比下降16.8%，降幅较1—5月份、一季度分别收窄2.0个百分点、4.6个百分点，累计降幅逐月收窄。"
+    assert _ask("工业企业利润降幅较一季度收窄了多少个百分点？", body).short_answer == "4.6个百分点"
+    assert _ask("工业企业利润降幅较1—5月份收窄了多少个百分点？", body).short_answer == "2.0个百分点"
+    body = "今年一季度、二季度GDP分别增长4.5%、6.3%，增速逐季加快。"
+    assert _ask("二季度GDP增长了多少？", body).short_answer == "6.3%"
+    assert _ask("一季度GDP增长了多少？", body).short_answer == "4.5%"
+
+
 def test_a_who_question_takes_the_speaker_named_in_the_sentence_before():
     a = _ask("谁呼吁停止制裁中国实体和个人？",
              "谢锋表示，当前双边关系面临严重困难。他说，美方应停止制裁中国实体和个人，停止武装台湾。"
