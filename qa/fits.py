@@ -9,6 +9,7 @@ what a negated or supposed clause says did not happen. Each rule is named data w
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from qa.answer_types import AskedType
 from qa.asked import measures_named, names_other_measure
@@ -265,17 +266,25 @@ def _not_the_doer(text: str, span: Span) -> bool:
 _WHICH_ONE_AT = re.compile(r"哪(?:个|家|所|座|一个|一家|一所)")
 
 
+@lru_cache(maxsize=256)
 def _asked_place(question: str):
+    """The place right before the question's which-word, read once per question (every sentence asks)."""
     return next((m.place for m in find_places(question) if _WHICH_ONE_AT.match(question, m.end)), None)
 
 
-def _of_the_place(span: Span, place) -> bool:
+@lru_cache(maxsize=4096)
+def _opening_places(name: str) -> tuple:
     opening, at = [], 0
-    for m in find_places(span.text):
+    for m in find_places(name):
         if m.start != at:
             break
         opening.append(m.place)
         at = m.end
+    return tuple(opening)
+
+
+def _of_the_place(span: Span, place) -> bool:
+    opening = _opening_places(span.text)
     return not opening or any(p.name in (place.name, place.parent) or p.parent == place.name for p in opening)
 
 
