@@ -49,7 +49,7 @@ _MONEY_WORDS = (r"(?:金额|价格|价值|价钱|收入|利润|营业额|营收|
                 r"奖金|补贴|经费|助学金|捐款|罚款|赔偿|市值|总额|生产总值|产值|GDP|税收|预算|贷款|融资|募资|保费|租金|房价|投资|损失|"
                 r"支出|花费)")
 _PERCENT_WORDS = r"(?:税率|利率|汇率|费率|比率|比重|占比|比例|增长率|增速|增幅|降幅|涨幅|跌幅|出口税|关税|失业率|通胀率|覆盖率|参与率|合格率|率)"
-_ORG_NOUNS = (r"(?:部门|单位|机构|组织|公司|企业|集团|银行|学校|大学|学院|医院|媒体|基金会|基金|协会|学会|团体|政党|机关|"
+_ORG_NOUNS = (r"(?:部门|单位|机构|组织|公司|企业|集团|银行|学校|大学|高校|学院|医院|媒体|基金会|基金|协会|学会|团体|政党|机关|"
               r"法院|政府|部委|委员会|球队|俱乐部|品牌|平台|网站|报社|电视台|交易所|研究所|研究院|实验室|工厂|厂家|厂商|运营商|航空公司|"
               r"出版社|杂志社|通讯社|事务所|律所|商会|联合会)")
 # One-character place nouns start longer words (市场, 国外, 区别, 海关): they count only when no such word follows.
@@ -118,9 +118,10 @@ RULES: list[TypeRule] = [
              "person_who, which reads 名字 as a person's"),
     TypeRule("person_who", "person", _r(r"谁|什么人|哪位|哪个人|哪一位|姓名|叫什么名字|名字是|何人|哪名|哪些人|哪几位"),
              "a person; before lists, since 哪些人 wants people"),
-    TypeRule("org_which", "org", _r(rf"{_WHICH}(?:个|家|所)?{_ORG_NOUNS}|哪(?:一)?(?:个|家|所)[\u4e00-\u9fff]{{1,3}}?{_ORG_NOUNS}"),
+    TypeRule("org_which", "org", _r(rf"{_WHICH}(?:个|家|所)?{_ORG_NOUNS}|"
+                                    rf"哪(?:一)?(?:个|家|所)(?!{_PLACE_NOUNS})[\u4e00-\u9fff]{{1,3}}?{_ORG_NOUNS}"),
              "哪个部门/单位/机构/公司: an organisation; before places, since 哪个机构 is not where "
-             "(哪些部门 is a list: several bodies)"),
+             "(哪些部门 is a list: several bodies). Not 哪个国家的企业, which asks the country"),
     TypeRule("place_where", "place",
              _r(rf"哪里|哪儿|在哪(?![个些一本部首篇份]|方面)|何地|何处|去哪|什么地方|什么位置|何方|{_WHICH}(?:个|座|片)?{_PLACE_NOUNS}"),
              "a place (哪里, 在哪, 哪个城市/省/国家); 哪些国家 is a list (several places)"),

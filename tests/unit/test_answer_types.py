@@ -159,6 +159,8 @@ def test_which_two_written_as_a_digit_is_still_a_list_question():
     ("研究成果发表在哪本期刊上？", "work"),  # 在哪本 asks a title, not a place
     ("交警在西海岸新区哪个商场外设了便民服务点？", "place"),  # a venue, with 外 after it
     ("比赛在哪座体育馆举行？", "place"),
+    ("哪个国家的企业在榜单上最多？", "place"),  # the country, not a company
+    ("哪所高校的学生获得了金奖？", "org"),
     ("该市GDP排名第几？", "level"),
     ("给国家造成了多少国有资产损失？", "count"),  # a bare how-much (a sum answers it), not a count of 国
 ])
