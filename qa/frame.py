@@ -100,11 +100,10 @@ def fill(frame: Frame, sentence: str) -> Fill:
         span = None if gap == ["v"] else _span(sentence, left_end, _with_head(frame, sentence, right_at))
     elif kl and not kr and frame.right and _piece(frame.right, sentence[:left_at], from_end=False)[0]:
         span = None  # the words after the gap come before those before it ("专案小组…警方的大力配合下"): no gap here
-    elif kl and stop and 0 < (right_at := _verb_after_head(frame, sentence, stop.end())) \
-            - (begin := max((m.end() for m in _CLAUSE.finditer(sentence, 0, right_at)), default=0)) <= NAME_GAP:
+    elif kl and stop and (doer := _doer_in_later_clause(frame, sentence, stop.end())) is not None:
         # "博览会由哪个单位承办" of "博览会由商务部…共同主办，西安市贸促会承办": the asked verb after the asked noun
         # stands in a later clause, whose doer right before it fills the gap; the left words' clause has another verb
-        span = _span(sentence, begin, _with_head(frame, sentence, right_at))
+        span = _span(sentence, doer[0], _with_head(frame, sentence, doer[1]))
     elif kl:
         stop = _CLAUSE.search(sentence, left_end)
         span = _span(sentence, left_end, min(stop.start() if stop else len(sentence), left_end + MAX_GAP))
@@ -123,16 +122,20 @@ def fill(frame: Frame, sentence: str) -> Fill:
     return Fill(span, kl + kr, share, sentence)
 
 
-def _verb_after_head(frame: Frame, sentence: str, after: int) -> int:
-    """Where the words after the asked noun ("单位|承办" → 承办) stand in ``sentence`` from ``after``, or -1. Only
+def _doer_in_later_clause(frame: Frame, sentence: str, after: int) -> tuple[int, int] | None:
+    """(where the doer's clause opens, where the asked verb stands) when the words after the asked noun ("单位|承办"
+    → 承办) stand in ``sentence`` from ``after`` at most NAME_GAP characters into their clause, else None. Only
     for a right context that opens with a noun: "做了什么决定" has no verb after its noun, and 决定 in a later
     clause ("…管理局决定对当事人免于处罚") is that clause's verb, not the asked one."""
     head = _head_noun(frame.right)
     rest = frame.right[len(head):]
     if not head or len(rest) < MIN_PIECE:
-        return -1
-    size, at = _piece(rest, sentence, from_end=False, after=after)
-    return at if size else -1
+        return None
+    size, verb = _piece(rest, sentence, from_end=False, after=after)
+    if not size:
+        return None
+    begin = max((m.end() for m in _CLAUSE.finditer(sentence, 0, verb)), default=0)
+    return (begin, verb) if 0 < verb - begin <= NAME_GAP else None
 
 
 # Verbs that only qualify the verb after them: skipping "可能会" loses nothing the answer depends on.

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from core.records import Passage
 from core.schema import anchor_date
@@ -280,11 +281,15 @@ _FORECAST = re.compile(r"预计|预测|预期|可能|或将|有望|料将|概率
 _FUTURE_AFTER = 4  # characters after the question word that still qualify it ("什么时候能", "何时将")
 
 
+@lru_cache(maxsize=256)
 def _asks_future(question: str) -> bool:
     """A future word before the question word or right after it: "会议将于什么时候举行". Not one in a clause the
-    question quotes ("国防部是在哪天发布消息说…编队将在太平洋举行…" asks when the news was given)."""
+    question quotes ("国防部是在哪天发布消息说…编队将在太平洋举行…" asks when the news was given). Memoised: every
+    sentence read asks."""
     q = QUESTION_WORD.search(question)
     return bool(_FUTURE.search(question, 0, q.end() + _FUTURE_AFTER if q else len(question)))
+
+
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 
 

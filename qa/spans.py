@@ -90,10 +90,10 @@ def _numbers(sentence: str, kind: str, unit: str | None) -> list[Span]:
         found.append(Span(m.start(), m.end(), m.group(0), kind))
     if unit is None:
         taken = [(s.start, s.end) for s in found] + years
-        for m in _MONEY.finditer(sentence):  # "减持了多少美国国债" → 113亿美元: a bare 多少 is answered by a sum …
-            if not _overlaps((m.start(), m.end()), taken):
-                found.append(Span(m.start(), m.end(), m.group(0), kind))
-                taken.append((m.start(), m.end()))
+        for start, end in money:  # "减持了多少美国国债" → 113亿美元: a bare 多少 is answered by a sum …
+            if not _overlaps((start, end), taken):
+                found.append(Span(start, end, sentence[start:end], kind))
+                taken.append((start, end))
         for m in _PERCENT.finditer(sentence):  # … or as often by a share ("个人先自付多少")
             if not _overlaps((m.start(), m.end()), taken):
                 found.append(Span(m.start(), m.end(), m.group(0), kind))
