@@ -67,6 +67,15 @@ def _guessed(text: str, marks: list[int], start: int) -> bool:
 # "中新网杭州7月29日电": the day the story was filed, never a date the story tells of.
 _FILED = re.compile(r"\s*(?:电|讯)(?![\u4e00-\u9fff]{0,1}(?:视|影|话|力|网|池|梯|器|脑|商|子|厂|站|价|费|量|缆|线|源))")
 
+# A question for a day ("自哪天起执行", "几月几日") is not answered by a year or a month alone ("根据通知，2023年居民
+# 电动汽车充电桩峰谷时段…"). The classifier's unit already keeps "哪一年" to years and "哪个月" to months.
+ASKS_DAY = re.compile(r"哪[一1]?[天日]|几号|几月几[日号]|什么日期|哪个日期|具体日期")
+NAMES_DAY = re.compile(r"[日号]|[今昨明前后当次翌同][天日]|周[一二三四五六日末]|星期|节|\d{1,2}[./-]\d{1,2}")
+
+
+def _fine_enough(question: str, span: Span) -> bool:
+    return not ASKS_DAY.search(question) or bool(NAMES_DAY.search(span.text))
+
 
 def _stated(question: str, text: str, span: Span) -> bool:
     """The sentence states the span: not negated, not supposed, not a short name given in passing."""
@@ -336,7 +345,7 @@ def fitting(question: str, asked: AskedType, text: str, spans: list[Span]) -> li
     """The spans of sentence ``text`` that can answer ``question``, by every rule above."""
     keep = [sp for sp in spans if _stated(question, text, sp)]
     if asked.kind == "date":
-        keep = [sp for sp in keep if not _FILED.match(text, sp.end)]
+        keep = [sp for sp in keep if not _FILED.match(text, sp.end) and _fine_enough(question, sp)]
     if asked.kind == "duration" and "前" not in question:
         keep = [sp for sp in keep if not sp.text.endswith("前")]  # "32年前" says when, not how long it lasted
     if asked.kind in FIGURE_KINDS:

@@ -131,7 +131,8 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
     pending: list[tuple[float, Candidate, list[Sentence], object]] = []
     chunks = {(p.doc_id, p.meta.get("idx")): p for p in passages}
     for rank, p in enumerate(passages[:top]):
-        anchor, _ = anchor_date(p.meta)
+        anchor, dated = anchor_date(p.meta)
+        published = anchor if dated else None  # a guessed day (an undated article's) tells nothing of what is past
         title = canon(str(p.meta.get("title") or ""))
         title_words = title.lower()  # question words are lower-cased ("LPR" → lpr): matched against lower case
         body = canon(p.text) if named else ""
@@ -170,7 +171,7 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
             if attribute is not None and not states(attribute, text):
                 c.score -= W.g_attr_missing  # "会面的目的是什么": a sentence that states no purpose answers something else
             most = c.score + W.g_span + (W.g_frame_span if filled is not None else 0.0)  # what its spans could add
-            pending.append((most, c, list(sentences_before), (filled, pairs, anchor, attribute, asked_years)))
+            pending.append((most, c, list(sentences_before), (filled, pairs, anchor, published, attribute, asked_years)))
             sentences_before.append(s)
     return _with_spans(question, asked, pending, similar)
 
@@ -209,7 +210,8 @@ def _with_spans(question: str, asked: AskedType, pending: list, similar: Similar
 
 
 def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sentence], filled, pairs: float,
-                 anchor: date | None, attribute: Attribute | None, asked_years: set[int]) -> None:
+                 anchor: date | None, published: date | None, attribute: Attribute | None,
+                 asked_years: set[int]) -> None:
     s = c.sentence
     found = find_asked(s.text, asked, anchor)
     if attribute is not None and asked.kind in LOOSE:  # "助力中老铁路高效稳定运营": the clause a cue opens
@@ -223,8 +225,8 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
         c.spans = [sp for sp in c.spans if (year := year_of(s.text, sp.start, sp.end)) is None or year in asked_years]
     if asked.kind in FIGURE_KINDS and (c.other_period or c.other_place or c.other_person):
         c.spans = []  # another period's figure ("8月份平均气温是多少": July's 21.6℃) or another place's: not a weaker answer
-    if asked.kind == "date" and anchor is not None and _asks_future(question):
-        c.spans = [sp for sp in c.spans if not _past(sp.text, anchor)]
+    if asked.kind == "date" and published is not None and _asks_future(question):
+        c.spans = [sp for sp in c.spans if not _past(sp.text, published)]
     if filled is not None:
         inside = [sp for sp in c.spans if filled.span and sp.start < filled.span.end and filled.span.start < sp.end]
         if inside and asked.kind in LOOSE and filled.share >= W.frame_tight:
@@ -287,7 +289,18 @@ def _asks_future(question: str) -> bool:
     question quotes ("国防部是在哪天发布消息说…编队将在太平洋举行…" asks when the news was given). Memoised: every
     sentence read asks."""
     q = QUESTION_WORD.search(question)
-    return bool(_FUTURE.search(question, 0, q.end() + _FUTURE_AFTER if q else len(question)))
+    end = q.end() + _FUTURE_AFTER if q else len(question)
+    return any(m.group() != "将" or not _disposal(question, m.end()) for m in _FUTURE.finditer(question, 0, end))
+
+
+_DISPOSAL_OBJECT = ("n", "nr", "ns", "nt", "nz", "m", "mq", "r", "j")
+
+
+def _disposal(text: str, after: int) -> bool:
+    """将 as 把, the marker of an object before its verb ("在什么时间将洪水防御Ⅲ级应急响应提升至Ⅱ级"): what
+    follows is a noun, not a verb or 于/在 as in the future "将于…举行"."""
+    tokens = pos_tokens(text[after:])
+    return bool(tokens) and tokens[0][1] in _DISPOSAL_OBJECT and tokens[0][0] not in ("这里", "那里")
 
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")

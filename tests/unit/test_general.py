@@ -17,7 +17,7 @@ from qa.question import parse
 from qa.retrieve import constrained_order
 
 
-def _passages(*bodies: str, published: date = date(2023, 7, 21)) -> list[Passage]:
+def _passages(*bodies: str, published: date | None = date(2023, 7, 21)) -> list[Passage]:
     out = []
     for n, body in enumerate(bodies):
         p = prepare(RawArticle(path=f"a{n}.txt", body=body, title=body.split("。")[0][:30], published=published))
@@ -26,9 +26,9 @@ def _passages(*bodies: str, published: date = date(2023, 7, 21)) -> list[Passage
     return out
 
 
-def _ask(question: str, *bodies: str):
+def _ask(question: str, *bodies: str, published: date | None = date(2023, 7, 21)):
     q = parse(question)
-    return compose(q, constrained_order(q, _passages(*bodies)))
+    return compose(q, constrained_order(q, _passages(*bodies, published=published)))
 
 
 def test_an_echo_sentence_that_restates_the_question_is_not_the_answer():
@@ -627,6 +627,33 @@ def test_a_when_will_question_is_not_answered_by_a_date_already_past():
              "此次贯通的跨海通道象山隧道自2021年3月3日开工建设，是跨海通道的关键一环。"
              "全年建设计划稳步推进，预计2024年年底建成通车。")
     assert not a.abstained and a.short_answer == "2024年年底"
+
+
+def test_jiang_marking_an_object_like_ba_does_not_make_a_when_question_ask_the_future():
+    a = _ask("松辽委在什么时间将洪水防御Ⅲ级应急响应提升至Ⅱ级？",
+             "水利部8月5日消息，受强降雨影响，松花江流域多条河流发生超警洪水。"
+             "8月4日15时，松辽委已将洪水防御Ⅲ级应急响应提升至Ⅱ级。", published=date(2023, 8, 5))
+    assert not a.abstained and a.short_answer == "8月4日15时"
+
+
+def test_a_which_day_question_is_not_answered_by_a_year_alone():
+    a = _ask("山东完善后的居民电动汽车充电桩分时电价政策自哪天起执行？",
+             "近日，山东省发展改革委印发《关于进一步完善居民电动汽车充电桩分时电价政策的通知》。"
+             "根据通知，2023年居民电动汽车充电桩峰谷时段由山东省发展改革委根据国家有关规定制定。"
+             "完善后的分时电价政策自2023年9月1日起执行。")
+    assert not a.abstained and a.short_answer == "2023年9月1日"
+
+
+def test_a_which_day_question_is_not_answered_by_a_month_alone():
+    a = _ask("招聘会是几月几日举办的？", "7月，招聘会在市人才中心举办，共有86家用人单位参加。")
+    assert a.abstained
+
+
+def test_the_guessed_day_of_an_undated_article_does_not_make_its_dates_past():
+    a = _ask("北黑铁路升级改造工程计划在哪天如期开通？",
+             "为保证北黑铁路升级改造工程10月1日如期开通目标，项目部克服严寒天气，各项施工工作有序推进。",
+             published=None)
+    assert not a.abstained and a.short_answer == "10月1日"
 
 
 def test_a_figure_for_another_month_does_not_answer_the_asked_month():
