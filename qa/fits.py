@@ -173,6 +173,16 @@ def _not_a_change(text: str, span: Span) -> bool:
     return not CHANGE_BEFORE.search(text, max(0, span.start - 3), span.start)
 
 
+# "将基准利率上调至多少" asks the level a change reached: "上调25个基点至5.25%-5.50%" answers with what follows 至,
+# never with the step (25个基点) before it.
+ASKS_REACHED = re.compile(r"(?:调|升|降|提高|降低|增|减|涨|跌|提升|扩大|缩小|增长|下降|回落)(?:至|到)(?:了)?(?:多少|几|什么水平)")
+REACHED_BEFORE = re.compile(r"(?:至|到|为)了?(?:[^，,。；;]{1,8}的)?(?:约|近|超过)?$")  # "上升至2023年的6.3%"
+
+
+def _the_level_reached(text: str, span: Span) -> bool:
+    return bool(REACHED_BEFORE.search(text, max(0, span.start - 14), span.start))
+
+
 # --- levels -----------------------------------------------------------------------------------------
 
 # A level names one response or alert among several: "哪些地区的三级响应" is not answered by the regions of
@@ -365,6 +375,8 @@ def fitting(question: str, asked: AskedType, text: str, spans: list[Span]) -> li
             keep = _counts_the_head(text, keep, asked.head)
         if asked.kind in ("count", "amount") and not _ASKS_CHANGE.search(question):
             keep = [sp for sp in keep if _not_a_change(text, sp)]
+        if ASKS_REACHED.search(question):
+            keep = [sp for sp in keep if _the_level_reached(text, sp)]
     if asked.kind == "place":
         keep = [sp for sp in keep if _not_the_doer(text, sp)]
     if asked.kind in ("place", "list") and ASKS_DIVISION.search(question):

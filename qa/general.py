@@ -31,6 +31,7 @@ from zhtext.dates import find_dates
 from zhtext.normalise import canon
 from zhtext.periods import own_years, periods, year_of
 from zhtext.places import find_places, names_whole
+from zhtext.serials import other_edition, serials
 from zhtext.pos import dictionary_tag, pos_tokens
 from zhtext.tokens import words
 from zhtext.vocabulary import PERSON_TITLES
@@ -60,6 +61,7 @@ class Candidate:
     other_period: bool = False  # it names reporting periods, none of them the asked one
     other_place: bool = False  # a figure question's place abroad is named neither in its passage nor the title
     other_person: bool = False  # a figure question's person is named neither in its passage nor the title
+    other_edition: bool = False  # it names another edition of the asked series (第23080期 for 第23090期)
     order: int = 0  # reading order: breaks ties between equal scores
 
 
@@ -122,6 +124,7 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
     qtext = _bare(question)
     rarest = max(qwords, key=lambda w: weights[w]) if qwords else None
     asked_periods = periods(question)
+    editions = serials(question)
     asked_years = own_years(question) if asked.kind in FIGURE_KINDS else set()
     gap = frame_of(question)
     attribute = asked_attribute(question)
@@ -166,6 +169,9 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
             if said:  # "上半年…下降16.8%" answers the first half, "6月份…下降8.3%" does not
                 c.score += W.g_period if said & asked_periods else -W.g_other_period
                 c.other_period = not said & asked_periods
+            if editions and other_edition(editions, text):  # "第23080期…1注一等奖" for "第23090期开出多少注"
+                c.score -= W.g_other_edition
+                c.other_edition = True
             if rarest and rarest not in lower and rarest not in lead and rarest not in title_words:
                 c.score -= W.g_rare_missing  # the question's rarest word, its subject, is not spoken of here
             if attribute is not None and not states(attribute, text):
@@ -223,7 +229,7 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
     c.spans = fitting(question, asked, s.text, c.spans)  # of the asked measure, level, kind of name… (qa.fits)
     if asked_years:  # "2025年的增长率" is not answered by "2024年的…增长率仅为0.5%": a figure whose clause is another year's
         c.spans = [sp for sp in c.spans if (year := year_of(s.text, sp.start, sp.end)) is None or year in asked_years]
-    if asked.kind in FIGURE_KINDS and (c.other_period or c.other_place or c.other_person):
+    if asked.kind in FIGURE_KINDS and (c.other_period or c.other_place or c.other_person or c.other_edition):
         c.spans = []  # another period's figure ("8月份平均气温是多少": July's 21.6℃) or another place's: not a weaker answer
     if asked.kind == "date" and published is not None and _asks_future(question):
         c.spans = [sp for sp in c.spans if not _past(sp.text, published)]

@@ -80,6 +80,8 @@ class Weights:
     closeness_chars: float = 8.0  # characters at which closeness halves
     g_period: float = 1.0  # the sentence names the reporting period the question asks about (上半年, 1—6月)
     g_other_period: float = 2.0  # subtracted: it names only other periods (6月份 for 上半年)
+    g_other_edition: float = 2.0  # subtracted: it names another edition of the asked series, not the asked one
+    # (第23080期 for 第23090期, 第二届 for 第三届: zhtext.serials)
     g_rare_missing: float = 1.5  # subtracted: the question's rarest word is in neither the sentence, its lead nor the title
     g_attr_missing: float = 3.0  # subtracted: the question asks for an attribute (目的, 原因, 条件…, qa.attributes) and the
     # sentence states it neither by its noun nor by a cue (为了, 由于, 只要…)

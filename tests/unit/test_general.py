@@ -656,6 +656,21 @@ def test_the_guessed_day_of_an_undated_article_does_not_make_its_dates_past():
     assert not a.abstained and a.short_answer == "10月1日"
 
 
+def test_a_question_for_the_level_a_change_reached_is_not_answered_by_the_step():
+    a = _ask("美联储7月加息后将基准利率上调至多少？",
+             "美联储7月如期加息25个基点，将基准利率上调25个基点至5.25%-5.50%区间，达到2001年以来的最高水平。")
+    assert not a.abstained and a.short_answer == "5.25%-5.50%"
+    b = _ask("惠誉预计2023年美国政府赤字会升到多少？", "惠誉预计美国政府总体赤字将从2022年的3.7%上升至2023年的6.3%。")
+    assert not b.abstained and b.short_answer == "6.3%"
+
+
+def test_a_figure_of_another_edition_of_the_series_does_not_answer():
+    a = _ask("体彩超级大乐透第23090期全国共开出多少注一等奖？",
+             "7月15日，体彩超级大乐透第23080期开奖，石家庄一家实体店迎来1注基本投注一等奖，总奖金共计1046万元。",
+             "8月7日，体彩超级大乐透第23090期高产28注一等奖，全国12个省份购彩者分享惊喜。")
+    assert not a.abstained and a.short_answer.startswith("28")
+
+
 def test_a_figure_for_another_month_does_not_answer_the_asked_month():
     a = _ask("8月份甘肃省平均气温是多少？",
              "据兰州区域气候中心统计显示，7月甘肃省平均气温21.6℃，较常年同期偏高0.8℃。")

@@ -10,6 +10,7 @@ from tests.conftest import ROOT
 from zhtext.normalise import canon, normalise
 from zhtext.periods import periods
 from zhtext.pos import pos_tags
+from zhtext.serials import other_edition, serials
 from zhtext.sentences import split_sentences
 from zhtext.tokens import tokenize
 from zhtext.vocabulary import (
@@ -115,3 +116,18 @@ def test_common_words_jieba_lists_as_names_are_tagged_as_the_words_they_are():
     assert ("深度", "n") in pos_tags("美国可能深度衰退")
     assert ("大家庭", "n") in pos_tags("感受到了社会大家庭的温暖")
     assert ("美国", "ns") in pos_tags("美国可能深度衰退")
+
+
+def test_serials_reads_the_numbered_editions_of_a_series_in_any_numerals():
+    assert serials("体彩超级大乐透第23090期全国共开出多少注一等奖？") == {("期", 23090)}
+    assert serials("体彩超级大乐透23079期开奖") == {("期", 23079)}
+    assert serials("十四届全国人大常委会第三次会议") == {("届", 14)}
+    assert serials("第十三届“桃李杯”舞蹈比赛") == {("届", 13)}
+    assert serials("本届大运会的3期工程，2023年第三季度") == set()
+
+
+def test_another_edition_is_told_from_the_asked_one_and_from_none():
+    asked = {("期", 23090)}
+    assert other_edition(asked, "7月15日，体彩超级大乐透第23080期开奖")
+    assert not other_edition(asked, "8月7日，体彩超级大乐透第23090期高产28注一等奖")
+    assert not other_edition(asked, "本期全国开出一等奖4注")

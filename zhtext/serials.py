@@ -1,0 +1,50 @@
+"""Numbered editions of a recurring thing a text names: 第23090期, 第十三届, 十四届, 第三批, 第二轮.
+
+A lottery draw, a games or a congress is one of a series; news tells of several in one page ("第23080期开奖…
+第23090期高产28注"). A sentence that names another edition of the asked series, and not the asked one, speaks
+of another event whatever words it shares with the question.
+"""
+
+from __future__ import annotations
+
+import re
+
+import cn2an
+
+# 期 and 届 are the editions news numbers; 批 (batches) and 轮 (rounds) too. Not 次: "第一次" is as often "the first
+# time" as an edition. 届 goes without 第 as often as with it ("十四届全国人大"); a bare number before 期 only when
+# it is a draw's long serial ("23079期"), since "3期" is a count.
+_SERIAL = re.compile(r"第\s*(?P<n>\d+|[一二三四五六七八九十百零〇两]+)\s*(?P<c>期|届|批|轮)"
+                     r"|(?<![\d一二三四五六七八九十百零〇两第])(?P<bn>\d+|[一二三四五六七八九十百零〇]+)\s*届"
+                     r"|(?<![\d.])(?P<sn>\d{4,})\s*期")
+
+
+def _number(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    try:
+        return int(cn2an.cn2an(text, "smart"))
+    except ValueError:
+        return None
+
+
+def serials(text: str) -> set[tuple[str, int]]:
+    """Every numbered edition ``text`` names, as (counter, number): "第十三届" → ("届", 13)."""
+    found: set[tuple[str, int]] = set()
+    for m in _SERIAL.finditer(text):
+        if m.group("n"):
+            counter, raw = m.group("c"), m.group("n")
+        elif m.group("bn"):
+            counter, raw = "届", m.group("bn")
+        else:
+            counter, raw = "期", m.group("sn")
+        if (n := _number(raw)) is not None:
+            found.add((counter, n))
+    return found
+
+
+def other_edition(asked: set[tuple[str, int]], text: str) -> bool:
+    """``text`` names an edition of a series the question numbers, and none of the asked editions."""
+    said = serials(text)
+    counters = {c for c, _ in asked}
+    return any(c in counters for c, _ in said) and not said & asked
