@@ -31,8 +31,8 @@ from zhtext.dates import find_dates
 from zhtext.normalise import canon
 from zhtext.periods import own_years, periods, year_of
 from zhtext.places import find_places, names_whole
-from zhtext.serials import other_edition, serials
 from zhtext.pos import dictionary_tag, pos_tokens
+from zhtext.serials import other_edition, serials
 from zhtext.tokens import words
 from zhtext.vocabulary import PERSON_TITLES
 

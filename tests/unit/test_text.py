@@ -10,8 +10,8 @@ from tests.conftest import ROOT
 from zhtext.normalise import canon, normalise
 from zhtext.periods import periods
 from zhtext.pos import pos_tags
-from zhtext.serials import other_edition, serials
 from zhtext.sentences import split_sentences
+from zhtext.serials import other_edition, serials
 from zhtext.tokens import tokenize
 from zhtext.vocabulary import (
     ASKED_UNITS,
