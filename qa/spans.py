@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from zhtext.dates import find_dates
-from zhtext.places import find_places
+from zhtext.places import countries, find_places
 from zhtext.pos import dictionary_tag, pos_tokens
 from zhtext.vocabulary import (
     COUNTERS,
@@ -287,6 +287,8 @@ def _persons(sentence: str) -> list[Span]:
         if f in _PERSON_FLAGS and (_NOT_A_NAME.search(w) or i + 1 < len(toks) and toks[i + 1][1] == "nt"):
             continue  # jieba tags 毛伊岛, 戴维营, 金融城 as names; and the place an organisation's name opens
             # with ("伯利兹|中国和平统一促进会表示"): a name never runs straight into a body's
+        if f in _PERSON_FLAGS and w in countries():
+            continue  # jieba tags 尼日尔 a name: a state, never a person
         if f in _PERSON_FLAGS and any(a <= pos and pos + len(w) <= b and b - a > len(w) for a, b in quoted):
             continue  # a part of a quoted phrase ("以武谋独" tagged 武谋独): a slogan, not a person
         if f == "nr" and len(w) == 2 and dictionary_tag(w) == "nr" and not _ROLE_END.search(sentence, 0, pos):
@@ -304,6 +306,7 @@ def _persons(sentence: str) -> list[Span]:
                 start = toks[i - 1][2]
             spans.append((start, pos + len(w)))
     spans += [(m.start(), m.end()) for m in _TITLED.finditer(sentence)]
+    spans += _transliterated(toks, sentence)
     spans += [m.span("name") for m in _LATIN_NAME.finditer(sentence)
               if _ROLE_END.search(sentence, 0, m.start()) or _SAYS.match(sentence, m.end())]
     spans += [m.span("name") for m in _NAME_AFTER_ROLE.finditer(sentence)
@@ -313,6 +316,23 @@ def _persons(sentence: str) -> list[Span]:
     # a role right before a name is that person's title, not another person: "主席陈式海" answers 陈式海
     # (given with the title by ``qa.general.full_name``), never "主席"
     return [Span(s, e, sentence[s:e], "person") for s, e in merged if not (e in names and _ROLE_END.search(sentence[s:e]))]
+
+
+def _transliterated(toks, sentence: str) -> list[tuple[int, int]]:
+    """The parts of a foreign name joined by a name separator ("维多利亚·纽兰"), whatever jieba tags them (here
+    two places): the separator joins given name and surname, and nothing else in news prose. Not inside a
+    title (《英雄·归来》)."""
+    titles = [m.span() for m in _TITLE.finditer(sentence)]
+    out = []
+    for j in range(1, len(toks) - 1):
+        (left, _, lpos), (sep, _, spos), (right, _, rpos) = toks[j - 1], toks[j], toks[j + 1]
+        if sep in _NAME_SEP and _HAN_WORD.fullmatch(left) and _HAN_WORD.fullmatch(right) \
+                and not any(a <= spos < b for a, b in titles):
+            out += [(lpos, lpos + len(left)), (rpos, rpos + len(right))]
+    return out
+
+
+_HAN_WORD = re.compile(r"[\u4e00-\u9fff]{1,6}")
 
 
 # The ends of place names that jieba tags as a person's (毛伊岛, 戴维营, 董家渡金融城): no given name ends so.

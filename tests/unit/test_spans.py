@@ -106,6 +106,12 @@ def test_persons_from_pos_tags_and_foreign_names_with_a_dot():
     assert "王建国" in found and any("约翰" in f and "史密斯" in f for f in found)
 
 
+def test_a_dotted_foreign_name_is_a_person_whatever_jieba_tags_its_parts():
+    found = texts("美国副国务卿维多利亚·纽兰当地时间7日称，她在尼日尔首都尼亚美会面。", "person")
+    assert "维多利亚·纽兰" in found and "尼日尔" not in found  # 维多利亚 and 纽兰 are tagged places, 尼日尔 a name
+    assert texts("电影《英雄·归来》昨日上映。", "person") == []
+
+
 def test_roles_count_as_who_when_no_name_is_given():
     assert any("专家" in f for f in texts("经鉴定专家评估，这件瓷器为清代真品。", "person"))
 
