@@ -294,9 +294,9 @@ def _persons(sentence: str) -> list[Span]:
         if f == "nr" and len(w) == 2 and dictionary_tag(w) == "nr" and not _ROLE_END.search(sentence, 0, pos):
             continue  # jieba's dictionary lists thousands of two-character words as names (严正, 太久, 灵敏):
             # one counts as a name only with a title or role right before it ("作家鲁迅")
-        if f == "nr" and len(w) == 1 and i + 1 < len(toks) and toks[i + 1][1] in ("nr", "nrfg") \
+        if f == "nr" and len(w) == 1 and i + 1 < len(toks) and toks[i + 1][1] in ("nr", "nrfg", "nz") \
                 and len(toks[i + 1][0]) <= 2 and toks[i + 1][2] == pos + 1:
-            spans.append((pos, pos + 1 + len(toks[i + 1][0])))  # jieba's 陈|海燕: a surname and a given name it knows
+            spans.append((pos, pos + 1 + len(toks[i + 1][0])))  # jieba's 陈|海燕, 吴|爱华 (nz): a surname and a given name
             continue
         if f in _PERSON_FLAGS and len(w) >= 2 or (f in _PERSON_FLAGS and _joined_name(toks, i)):
             spans.append((pos, pos + len(w)))

@@ -112,6 +112,10 @@ def test_a_dotted_foreign_name_is_a_person_whatever_jieba_tags_its_parts():
     assert texts("电影《英雄·归来》昨日上映。", "person") == []
 
 
+def test_a_surname_before_a_given_name_jieba_tags_as_a_proper_noun_is_a_person():
+    assert "吴爱华" in texts("（资料来源：WIND，光大期货研究所）撰稿：吴爱华从业资格：F3074355", "person")
+
+
 def test_roles_count_as_who_when_no_name_is_given():
     assert any("专家" in f for f in texts("经鉴定专家评估，这件瓷器为清代真品。", "person"))
 
