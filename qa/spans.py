@@ -349,7 +349,7 @@ def _orgs(sentence: str) -> list[Span]:
     toks = pos_tokens(sentence)
     spans: list[tuple[int, int]] = []
     for i, (w, f, pos) in enumerate(toks):
-        generic = w in _GENERIC_ORG and i > 0 and toks[i - 1][1] in ("ns", "nt", "nz", "j", "n", "nr", "vn", "v")
+        generic = w in _GENERIC_ORG and i > 0 and toks[i - 1][1] in ("ns", "nt", "nz", "j", "n", "nr", "vn", "v", "l")
         is_end = f == "nt" or generic or (
             bool(_ORG_END.search(w)) and w not in _NOT_ORG and f not in ("v", "d", "p", "c", "u", "r", "m", "q"))
         if not is_end:

@@ -116,6 +116,10 @@ def test_a_surname_before_a_given_name_jieba_tags_as_a_proper_noun_is_a_person()
     assert "吴爱华" in texts("（资料来源：WIND，光大期货研究所）撰稿：吴爱华从业资格：F3074355", "person")
 
 
+def test_a_bureau_after_a_name_jieba_reads_as_an_idiom_is_an_organisation():
+    assert "上海普陀区生态环境局" in texts("今年68岁的夏德初，曾在上海普陀区生态环境局工作37年。", "org")  # 生态环境: l
+
+
 def test_roles_count_as_who_when_no_name_is_given():
     assert any("专家" in f for f in texts("经鉴定专家评估，这件瓷器为清代真品。", "person"))
 
