@@ -351,6 +351,17 @@ def _own_item(question: str, text: str, span: Span) -> bool:
     return named[index] >= max(named)
 
 
+# "综合《今日印度》及“今日俄罗斯”24日报道", "据《华尔街日报》报道": a paper a story is taken from answers only a
+# question about who reported it, never which book, film or document the story is about.
+_SOURCE_BEFORE = re.compile(r"(?:据|综合|援引|引述|转引|来源[:：]?|来自)\s*$")
+_SOURCE_AFTER = re.compile(r"[^，,。；;]{0,8}?(?:报道|援引|刊文|发文|撰文|社论)")
+ASKS_SOURCE = re.compile(r"报道|媒体|报纸|刊登|刊发|发表在|刊物|杂志|期刊")
+
+
+def _not_the_source(text: str, span: Span) -> bool:
+    return not (_SOURCE_BEFORE.search(text, max(0, span.start - 4), span.start) or _SOURCE_AFTER.match(text, span.end))
+
+
 def fitting(question: str, asked: AskedType, text: str, spans: list[Span]) -> list[Span]:
     """The spans of sentence ``text`` that can answer ``question``, by every rule above."""
     keep = [sp for sp in spans if _stated(question, text, sp)]
@@ -377,6 +388,8 @@ def fitting(question: str, asked: AskedType, text: str, spans: list[Span]) -> li
             keep = [sp for sp in keep if _not_a_change(text, sp)]
         if ASKS_REACHED.search(question):
             keep = [sp for sp in keep if _the_level_reached(text, sp)]
+    if asked.kind == "work" and not ASKS_SOURCE.search(question):
+        keep = [sp for sp in keep if _not_the_source(text, sp)]
     if asked.kind == "place":
         keep = [sp for sp in keep if _not_the_doer(text, sp)]
     if asked.kind in ("place", "list") and ASKS_DIVISION.search(question):

@@ -157,6 +157,7 @@ def test_which_two_written_as_a_digit_is_still_a_list_question():
     ("这套科普图书是哪家出版社推出的？", "org"),
     ("为股东大会做律师见证的是哪家律师事务所？", "org"),
     ("研究成果发表在哪本期刊上？", "work"),  # 在哪本 asks a title, not a place
+    ("电影因引用了哪部印度宗教典籍的内容而引发反对？", "work"),  # 哪部 with words before its noun
     ("交警在西海岸新区哪个商场外设了便民服务点？", "place"),  # a venue, with 外 after it
     ("比赛在哪座体育馆举行？", "place"),
     ("哪个国家的企业在榜单上最多？", "place"),  # the country, not a company

@@ -671,6 +671,13 @@ def test_a_figure_of_another_edition_of_the_series_does_not_answer():
     assert not a.abstained and a.short_answer.startswith("28")
 
 
+def test_the_paper_a_story_is_taken_from_does_not_answer_which_book_it_quotes():
+    a = _ask("电影《奥本海默》因引用了哪部印度宗教典籍的内容而在印度引发反对？",
+             "综合《今日印度》及“今日俄罗斯”24日报道，好莱坞大片《奥本海默》因引用印度宗教典籍内容，在印度引发反对。"
+             "影片中，女主角让奥本海默诵读了《薄伽梵歌》中的一段内容。")
+    assert a.short_answer is None or "今日印度" not in a.short_answer
+
+
 def test_a_figure_for_another_month_does_not_answer_the_asked_month():
     a = _ask("8月份甘肃省平均气温是多少？",
              "据兰州区域气候中心统计显示，7月甘肃省平均气温21.6℃，较常年同期偏高0.8℃。")
