@@ -152,6 +152,17 @@ def _counts_the_head(text: str, spans: list[Span], head: str) -> list[Span]:
     return named or spans
 
 
+# "转移安置了多少群众" of "小雨站197个，中雨站83个": a count of people is in a unit for people. A count in another
+# unit (个, 座, 所) whose clause does not name the people asked about counts something else.
+PEOPLE_HEAD = re.compile(r"(?:群众|人员|居民|村民|市民|游客|旅客|乘客|学生|患者|职工|员工|工人|儿童|老人|人口|人|者|员|民|客|生|工|士|兵)$")
+PEOPLE_UNITS = frozenset(("人", "名", "位", "户", "人次", "例", "口", "员"))
+
+
+def _counts_people(text: str, span: Span, head: str) -> bool:
+    unit = count_unit(span.text)
+    return unit is None or unit in PEOPLE_UNITS or head in clause_around(text, span, CLAUSE_START, CLAUSE_START)
+
+
 # "特斯拉第二季度营收是多少" of "汽车业务营收为212.7亿美元，总营收为249.3亿美元": one segment's figure is no
 # company's. A figure whose clause names a segment (…业务, …板块) answers only a question that names it too.
 SEGMENT = re.compile(r"[\u4e00-\u9fffA-Za-z]{2}(?:业务|板块|分部|事业部|事业群)")
@@ -384,6 +395,8 @@ def fitting(question: str, asked: AskedType, text: str, spans: list[Span]) -> li
             keep = _exact_unit_first(keep, asked.unit)
         if asked.kind == "count" and asked.head:
             keep = _counts_the_head(text, keep, asked.head)
+            if PEOPLE_HEAD.search(asked.head):
+                keep = [sp for sp in keep if _counts_people(text, sp, asked.head)]
         if asked.kind in ("count", "amount") and not _ASKS_CHANGE.search(question):
             keep = [sp for sp in keep if _not_a_change(text, sp)]
         if ASKS_REACHED.search(question):

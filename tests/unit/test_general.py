@@ -678,6 +678,17 @@ def test_the_paper_a_story_is_taken_from_does_not_answer_which_book_it_quotes():
     assert a.short_answer is None or "今日印度" not in a.short_answer
 
 
+def test_a_count_of_people_is_not_answered_by_a_count_of_stations():
+    a = _ask("受台风“杜苏芮”影响的7月底这轮强降雨中，张家口市共紧急转移安置了多少群众？",
+             "今天下午从张家口市气象台获悉，受台风“杜苏芮”登陆后低压倒槽影响，7月29日08时至7月30日18时，"
+             "张家口市出现了分布不均的降水天气，其中小雨站197个，中雨站83个，大雨站44个，暴雨站30个，大暴雨站5个。"
+             "据预测，7月30日夜间至31日白天，该市大部地区降水量为大到暴雨，南部有大暴雨（100毫米以上）。")
+    assert a.abstained
+    b = _ask("强降雨中全市共紧急转移安置了多少群众？",
+             "受台风影响，全市出现了分布不均的降水天气。全市共紧急转移安置群众1.2万人。")
+    assert not b.abstained and b.short_answer == "1.2万人"
+
+
 def test_a_figure_for_another_month_does_not_answer_the_asked_month():
     a = _ask("8月份甘肃省平均气温是多少？",
              "据兰州区域气候中心统计显示，7月甘肃省平均气温21.6℃，较常年同期偏高0.8℃。")
