@@ -291,6 +291,15 @@ def _not_the_doer(text: str, span: Span) -> bool:
     return not _BY.search(text, max(0, span.start - 2), span.start)
 
 
+# "河北新闻网7月30日讯", "据河北日报报道": a place that opens a paper's or station's name is part of that name, not
+# where anything happened.
+MEDIA_AFTER = re.compile(r"(?:新闻网|日报|晚报|早报|商报|都市报|电视台|卫视|广播电视台|广播电台|融媒体中心|报社|新闻|网)")
+
+
+def _not_a_media_name(text: str, span: Span) -> bool:
+    return not MEDIA_AFTER.match(text, span.end)
+
+
 # "是成都哪家医院的捐献者" asks for a hospital of 成都: "江苏无锡市人民医院" names its own place, another one. A
 # name that opens with places answers only when one of them is the asked place, above it or within it.
 _WHICH_ONE_AT = re.compile(r"哪(?:个|家|所|座|一个|一家|一所)")
@@ -404,7 +413,7 @@ def fitting(question: str, asked: AskedType, text: str, spans: list[Span]) -> li
     if asked.kind == "work" and not ASKS_SOURCE.search(question):
         keep = [sp for sp in keep if _not_the_source(text, sp)]
     if asked.kind == "place":
-        keep = [sp for sp in keep if _not_the_doer(text, sp)]
+        keep = [sp for sp in keep if _not_the_doer(text, sp) and _not_a_media_name(text, sp)]
     if asked.kind in ("place", "list") and ASKS_DIVISION.search(question):
         keep = [sp for sp in keep if _a_division(sp)]
     if asked.kind == "list" and (of := next((k for rx, k in LIST_OF if rx.match(asked.head or "")), None)):

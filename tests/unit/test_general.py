@@ -689,6 +689,14 @@ def test_a_count_of_people_is_not_answered_by_a_count_of_stations():
     assert not b.abstained and b.short_answer == "1.2万人"
 
 
+def test_the_place_that_opens_a_papers_name_is_not_where_it_happened():
+    a = _ask("受台风“杜苏芮”影响，7月29日至30日张家口市的最大降水量出现在哪里？",
+             "河北新闻网7月30日讯（河北日报记者郭晓通）今天下午从张家口市气象台获悉，受台风“杜苏芮”影响，"
+             "7月29日08时至7月30日18时，张家口市出现了分布不均的降水天气，其中小雨站197个，中雨站83个。"
+             "全市降水区平均降水量17.8毫米，最大降水量为涿鹿蟒石口北峪139.4毫米。", published=date(2023, 7, 30))
+    assert not a.abstained and "涿鹿蟒石口北峪" in a.citations[0].quote and "河北" not in (a.short_answer or "")
+
+
 def test_a_figure_for_another_month_does_not_answer_the_asked_month():
     a = _ask("8月份甘肃省平均气温是多少？",
              "据兰州区域气候中心统计显示，7月甘肃省平均气温21.6℃，较常年同期偏高0.8℃。")
