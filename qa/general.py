@@ -28,7 +28,7 @@ from qa.sentences import Sentence, sentences_of
 from qa.spans import Span, find_asked, short_names, span_not_in_question
 from qa.weights import WEIGHTS as W
 from zhtext.dates import find_dates
-from zhtext.normalise import canon
+from zhtext.normalise import canon, months_as_digits
 from zhtext.periods import own_years, periods, year_of
 from zhtext.places import find_places, names_whole
 from zhtext.pos import dictionary_tag, pos_tokens
@@ -144,11 +144,11 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
         sentences_before = _before(p, chunks) if asked.kind in SPEAKERS else []  # read only for a speaker
         for s in sentences_of(p):
             text = canon(s.text)
-            lower, lead = text.lower(), canon(s.lead).lower()
+            lower, lead = months_as_digits(text).lower(), canon(s.lead).lower()  # 七月 as the question's 7月
             matched = [w for w in qwords if w in lower]
             near = [w for w in qwords if w not in lower and (w in lead or w in title_words)]
             coverage = (sum(weights[w] for w in matched) + W.lead_share * sum(weights[w] for w in near)) / total
-            pairs = len(qpairs & _pairs(s.text)) / len(qpairs) if qpairs else 0.0
+            pairs = len(qpairs & _pairs(months_as_digits(s.text))) / len(qpairs) if qpairs else 0.0
             if not coverage and not pairs and (qwords or qpairs) or term and not defines(term, text):
                 # shares nothing with the question, or does not define the term asked about ("什么是硬防晒"):
                 # never scored, still a speaker's

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from core.records import Passage, RawArticle
 from core.schema import chunk_metadata
 from ingest.prepare import prepare
@@ -695,6 +697,13 @@ def test_the_place_that_opens_a_papers_name_is_not_where_it_happened():
              "7月29日08时至7月30日18时，张家口市出现了分布不均的降水天气，其中小雨站197个，中雨站83个。"
              "全市降水区平均降水量17.8毫米，最大降水量为涿鹿蟒石口北峪139.4毫米。", published=date(2023, 7, 30))
     assert not a.abstained and "涿鹿蟒石口北峪" in a.citations[0].quote and "河北" not in (a.short_answer or "")
+
+
+def test_a_sentence_writing_the_month_in_chinese_numerals_scores_as_one_writing_it_in_digits():
+    question = parse("今年七月成为了有记录以来的什么？").text  # parsed: "今年7月…"
+    scores = [candidates(question, classify(question), _passages(f"世界气象组织8日表示，今年{month}是有记录以来最热的月份。"))[0].score
+              for month in ("七月", "7月")]
+    assert scores[0] == pytest.approx(scores[1])
 
 
 def test_a_figure_for_another_month_does_not_answer_the_asked_month():

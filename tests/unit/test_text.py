@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 from tests.conftest import ROOT
-from zhtext.normalise import canon, normalise
+from zhtext.normalise import canon, months_as_digits, normalise
 from zhtext.periods import periods
 from zhtext.pos import pos_tags
 from zhtext.sentences import split_sentences
@@ -131,3 +131,9 @@ def test_another_edition_is_told_from_the_asked_one_and_from_none():
     assert other_edition(asked, "7月15日，体彩超级大乐透第23080期开奖")
     assert not other_edition(asked, "8月7日，体彩超级大乐透第23090期高产28注一等奖")
     assert not other_edition(asked, "本期全国开出一等奖4注")
+
+
+def test_months_in_chinese_numerals_are_written_as_a_question_writes_them():
+    assert months_as_digits("今年七月是有记录以来最热的七月") == "今年7月是有记录以来最热的7月"
+    assert months_as_digits("十二月、十一月份") == "12月、11月份"
+    assert months_as_digits("三个月后，腊月里") == "三个月后，腊月里"
