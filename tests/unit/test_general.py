@@ -706,6 +706,16 @@ def test_a_sentence_writing_the_month_in_chinese_numerals_scores_as_one_writing_
     assert scores[0] == pytest.approx(scores[1])
 
 
+def test_a_list_of_cities_is_mostly_city_names_not_a_phrase_that_names_two():
+    a = _ask("第三届“海峡杯”浙台青少年棒垒球公开赛分别在哪些城市举行？",
+             "7月30日，第三届“海峡杯”浙台青少年棒垒球公开赛在浙江衢州开赛，来自浙江、台湾两地的14支棒垒球队200余名球员参赛。"
+             "比赛会持续至8月初，分别在衢州、台州、宁波、绍兴举行。")
+    assert not a.abstained and a.short_answer == "衢州、台州、宁波、绍兴"
+    b = _ask("卫生健康、疾控部门将与哪些部门加强协作和信息共享？",
+             "方案指出，各地卫生健康、疾控部门将加强与海关等有关部门的密切协作和信息共享。")
+    assert not b.abstained and b.short_answer == "海关等有关部门"  # the words closing a list are no item
+
+
 def test_a_figure_for_another_month_does_not_answer_the_asked_month():
     a = _ask("8月份甘肃省平均气温是多少？",
              "据兰州区域气候中心统计显示，7月甘肃省平均气温21.6℃，较常年同期偏高0.8℃。")
