@@ -245,20 +245,25 @@ LIST_OF = ((re.compile(r"^(?:部门|组织|机构|单位|企业|公司|银行|�
 
 
 def _names_of(span: Span, kind: str) -> bool:
-    """The span is mostly names of ``kind`` (organisations, places, people), by the span finders: "衢州、台州、
-    宁波、绍兴" lists cities; "来自浙江、台湾两地的14支棒垒球队200" names two places but lists teams."""
+    """Every item of the span opens with a name of ``kind`` (an organisation, a place, a person), by the span
+    finders, or names fill half of it: "衢州、台州、宁波、绍兴" and "杭州、宁波两市加入了…" list cities; "来自浙江、
+    台湾两地的14支棒垒球队200" names two places but lists no cities."""
     text = LIST_TAIL.sub("", span.text)  # "海关等有关部门": the items, not the words that close the list
     found = [(sp.start, sp.end) for sp in find_spans(text, kind)]
     if kind == "place":
         found += [(m.start, m.end) for m in find_places(text)]
     named = {i for a, b in found for i in range(a, b)}
+    starts = [m.end() for m in ITEM_START.finditer(text)]
     body = sum(1 for ch in text if not LIST_MARKS.fullmatch(ch))
-    return bool(named) and len(named) >= NAMED_SHARE * body
+    return bool(named) and (all(i in named for i in starts) or len(named) >= NAMED_SHARE * body)
 
 
-LIST_MARKS = re.compile(r"[、，,和与及等\s“”\"《》]")
+LIST_MARKS = re.compile(r"[、，,和与及\s“”\"《》]")
+NAMED_SHARE = 0.5  # or names cover this share of its characters, marks aside ("中国电力和认证中心")
+
+
+ITEM_START = re.compile(r"(?:^|(?<=[、，,和与及]))[“\"《]?(?=[^、，,和与及“\"《])")
 LIST_TAIL = re.compile(r"等[^、，,]*$")
-NAMED_SHARE = 0.5  # of a list's characters (marks aside) that must be names of the asked kind
 
 
 # "中介服务事项会纳入哪个平台" asks for a 平台: "中介机构" is none, "政务服务平台" is. Only nouns that a name of their
