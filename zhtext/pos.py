@@ -15,6 +15,11 @@ TAG_FIXES = {
     "大家庭": "n",  # listed as nr (a person)
 }
 
+# Dictionary words that glue a body's name ending to the role after it: "北京德恒律师事务所律师：黄卓颖" tagged
+# 律师|事务所律师 leaves no name ending in 事务所, and "北京大学教授王明" hides 北京大学. Each is cut in two.
+WORD_SPLITS = ("事务所律师", "公司律师", "医院院长", "法院院长", "学院院长", "大学教授", "大学老师", "大学校长",
+               "银行行长", "协会会长", "协会主席", "局局长")
+
 
 @lru_cache(maxsize=1)
 def _posseg():
@@ -25,6 +30,8 @@ def _posseg():
     jieba.setLogLevel(60)
     jieba.initialize()
     jieba.posseg.dt.word_tag_tab.update(TAG_FIXES)
+    for word in WORD_SPLITS:
+        jieba.del_word(word)
     return jieba.posseg
 
 

@@ -120,6 +120,14 @@ def test_a_bureau_after_a_name_jieba_reads_as_an_idiom_is_an_organisation():
     assert "上海普陀区生态环境局" in texts("今年68岁的夏德初，曾在上海普陀区生态环境局工作37年。", "org")  # 生态环境: l
 
 
+@pytest.mark.parametrize("sentence, body", [
+    ("本次股东大会见证的律师事务所：北京德恒律师事务所律师：黄卓颖、赵明宝", "北京德恒律师事务所"),  # 事务所律师: one word
+    ("北京大学教授王明表示，研究仍在进行。", "北京大学"),  # 大学教授: likewise
+])
+def test_a_body_whose_ending_the_dictionary_glues_to_a_role_is_read_whole(sentence, body):
+    assert body in texts(sentence, "org")
+
+
 def test_roles_count_as_who_when_no_name_is_given():
     assert any("专家" in f for f in texts("经鉴定专家评估，这件瓷器为清代真品。", "person"))
 
