@@ -160,6 +160,7 @@ def test_which_two_written_as_a_digit_is_still_a_list_question():
     ("电影因引用了哪部印度宗教典籍的内容而引发反对？", "work"),  # 哪部 with words before its noun
     ("交警在西海岸新区哪个商场外设了便民服务点？", "place"),  # a venue, with 外 after it
     ("比赛在哪座体育馆举行？", "place"),
+    ("中奖彩票出自哪个地址的体彩网点？", "place"),  # an address is a place
     ("哪个国家的企业在榜单上最多？", "place"),  # the country, not a company
     ("哪所高校的学生获得了金奖？", "org"),
     ("该市GDP排名第几？", "level"),

@@ -128,6 +128,19 @@ def test_a_body_whose_ending_the_dictionary_glues_to_a_role_is_read_whole(senten
     assert body in texts(sentence, "org")
 
 
+@pytest.mark.parametrize("sentence, address", [
+    ("幸运奖票出自编号为20772的体彩网点，地址位于松江区沪亭北路199弄10号楼122室。", "松江区沪亭北路199弄10号楼122室"),
+    ("股东大会召开的地点：杭州市西湖区西溪路128号新湖商务大厦11层会议室", "杭州市西湖区西溪路128号新湖商务大厦11层"),
+    ("店铺搬到了人民路88号。", "人民路88号"),
+])
+def test_a_street_address_is_a_place_from_its_district_to_its_last_number(sentence, address):
+    assert address in texts(sentence, "place")
+
+
+def test_a_numbered_line_is_no_address():
+    assert "铁路2号" not in "".join(texts("全长203公里的铁路2号线开通。", "place"))
+
+
 def test_roles_count_as_who_when_no_name_is_given():
     assert any("专家" in f for f in texts("经鉴定专家评估，这件瓷器为清代真品。", "person"))
 
