@@ -32,7 +32,7 @@ from zhtext.normalise import canon, months_as_digits
 from zhtext.periods import own_years, periods, year_of
 from zhtext.places import find_places, names_whole
 from zhtext.pos import dictionary_tag, pos_tokens
-from zhtext.serials import other_edition, serials
+from zhtext.serials import asked_rank, other_edition, rank_before, serials
 from zhtext.tokens import words
 from zhtext.vocabulary import PERSON_TITLES
 
@@ -259,6 +259,11 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
         c.score += W.g_apposition
     elif role and role in s.text:
         c.spans = []  # "何建刚与受助学生代表签订协议": the role is here and held by nobody named, not by 何建刚
+    rank = asked_rank(question) if asked.kind in NAMES or asked.kind == "person" else None
+    ranked = [sp for sp in c.spans if rank is not None and rank_before(s.text, sp.start) == rank]
+    if ranked:  # "排名第十的是哪座城市" → "位居第十的南京": the name given with the asked rank
+        c.spans = ranked
+        c.score += W.g_apposition
     headed = [sp for sp in c.spans if _headed_by(sp, asked, s.text)]
     if headed and len(headed) < len(c.spans):
         c.spans = headed  # "优化了哪个系统结构": 紧急停机系统结构, not the 为… apposition beside it

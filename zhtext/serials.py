@@ -48,3 +48,22 @@ def other_edition(asked: set[tuple[str, int]], text: str) -> bool:
     said = serials(text)
     counters = {c for c, _ in asked}
     return any(c in counters for c, _ in said) and not said & asked
+
+
+# A rank a question asks about or a sentence gives a holder: "排名第十的是哪座城市", "位居第十的南京".
+_RANK = re.compile(r"(?:排名|位居|位列|名列|排在|排|居)\s*第\s*(?P<n>\d+|[一二三四五六七八九十百两]+)\s*(?:名|位)?")
+
+
+def asked_rank(question: str) -> int | None:
+    """The rank a which-question names ("排名第十的是哪座城市" → 10), or None."""
+    m = _RANK.search(question)
+    return _number(m.group("n")) if m else None
+
+
+def rank_before(text: str, start: int, reach: int = 8) -> int | None:
+    """The rank given right before ``start`` ("位居第十的|南京" → 10), or None."""
+    found = None
+    for m in _RANK.finditer(text, max(0, start - reach), start):
+        if not re.search(r"[，,。；;、]", text[m.end(): start]):
+            found = _number(m.group("n"))
+    return found

@@ -716,6 +716,14 @@ def test_a_list_of_cities_is_mostly_city_names_not_a_phrase_that_names_two():
     assert not b.abstained and b.short_answer == "海关等有关部门"  # the words closing a list are no item
 
 
+def test_the_name_given_with_the_asked_rank_answers_which_one_ranks_there():
+    a = _ask("上半年GDP十强城市中排名第十的是哪座城市？",
+             "在今年上半年的GDP十强城市中，上海（21390.17亿元）、北京（20621.3亿元）、深圳（16297.6亿元）、"
+             "重庆（14345.95亿元）、广州（14130.69亿元）继续稳居前五，其中北京首次在上半年站上2万亿元台阶。"
+             "而位居第十的南京（8316.92亿元）也在持续发力。")
+    assert not a.abstained and a.short_answer.startswith("南京")
+
+
 def test_a_figure_for_another_month_does_not_answer_the_asked_month():
     a = _ask("8月份甘肃省平均气温是多少？",
              "据兰州区域气候中心统计显示，7月甘肃省平均气温21.6℃，较常年同期偏高0.8℃。")

@@ -11,7 +11,7 @@ from zhtext.normalise import canon, months_as_digits, normalise
 from zhtext.periods import periods
 from zhtext.pos import pos_tags
 from zhtext.sentences import split_sentences
-from zhtext.serials import other_edition, serials
+from zhtext.serials import asked_rank, other_edition, rank_before, serials
 from zhtext.tokens import tokenize
 from zhtext.vocabulary import (
     ASKED_UNITS,
@@ -137,3 +137,11 @@ def test_months_in_chinese_numerals_are_written_as_a_question_writes_them():
     assert months_as_digits("今年七月是有记录以来最热的七月") == "今年7月是有记录以来最热的7月"
     assert months_as_digits("十二月、十一月份") == "12月、11月份"
     assert months_as_digits("三个月后，腊月里") == "三个月后，腊月里"
+
+
+def test_a_rank_is_read_from_the_question_and_from_right_before_a_name():
+    assert asked_rank("上半年GDP十强城市中排名第十的是哪座城市？") == 10
+    text = "而位居第十的南京（8316.92亿元）也在持续发力。"
+    assert rank_before(text, text.index("南京")) == 10
+    listed = "上海（21390.17亿元）、北京（20621.3亿元）继续稳居前七"
+    assert rank_before(listed, listed.index("北京")) is None
