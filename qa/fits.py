@@ -149,7 +149,20 @@ def _exact_unit_first(spans: list[Span], unit: str) -> list[Span]:
 # own noun. The count whose clause names the counted noun answers; where no clause names it, any may.
 def _counts_the_head(text: str, spans: list[Span], head: str) -> list[Span]:
     named = [sp for sp in spans if head in clause_around(text, sp, CLAUSE_START, CLAUSE_START)]
-    return named or spans
+    return named or [sp for sp in spans if not _counts_another_noun(text, sp, head)]
+
+
+# "首批授牌了几个示范区" of "作为8个经验交流的地方政府之一受邀参会": a count followed by the noun it counts, another
+# than the asked one (地方政府), counts that noun. Its phrase runs to 之一 or the clause's end.
+_COUNTED_END = re.compile(r"之一|[，,。；;：:！!？?、）)]")
+
+
+def _counts_another_noun(text: str, span: Span, head: str) -> bool:
+    stop = _COUNTED_END.search(text, span.end)
+    phrase = text[span.end: stop.start() if stop else len(text)]
+    if not phrase or head in phrase or not phrase.endswith(tuple(w for w, f, _ in pos_tokens(phrase) if f.startswith("n"))):
+        return False
+    return "的" in phrase or bool(stop and stop.group() == "之一")
 
 
 # "转移安置了多少群众" of "小雨站197个，中雨站83个": a count of people is in a unit for people. A count in another

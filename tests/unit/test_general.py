@@ -724,6 +724,13 @@ def test_the_name_given_with_the_asked_rank_answers_which_one_ranks_there():
     assert not a.abstained and a.short_answer.startswith("南京")
 
 
+def test_a_count_followed_by_another_noun_it_counts_does_not_answer():
+    a = _ask("全国网络市场监管与服务示范区座谈会上首批授牌了几个示范区？",
+             "临沂市接受“全国网络市场监管与服务示范区”授牌，并作为8个经验交流的地方政府之一受邀参会发言；"
+             "会议总结交流创建经验，为首批13个示范区授牌。")
+    assert not a.abstained and a.short_answer == "13个"
+
+
 def test_a_figure_for_another_month_does_not_answer_the_asked_month():
     a = _ask("8月份甘肃省平均气温是多少？",
              "据兰州区域气候中心统计显示，7月甘肃省平均气温21.6℃，较常年同期偏高0.8℃。")
