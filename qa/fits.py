@@ -257,6 +257,14 @@ LIST_OF = ((re.compile(r"^(?:部门|组织|机构|单位|企业|公司|银行|�
            (re.compile(r"^(?:人|人员|嘉宾|代表|官员|领导人|球员|运动员|选手)"), "person"))
 
 
+# How a list span's items are read: each opens after a mark (ITEM_START), the words that close it ("等有关部门") are
+# no item, and names of the asked kind fill at least NAMED_SHARE of the rest when the items do not all open with one.
+ITEM_START = re.compile(r"(?:^|(?<=[、，,和与及]))[“\"《]?(?=[^、，,和与及“\"《])")
+LIST_TAIL = re.compile(r"等[^、，,]*$")
+LIST_MARKS = re.compile(r"[、，,和与及\s“”\"《》]")
+NAMED_SHARE = 0.5
+
+
 def _names_of(span: Span, kind: str) -> bool:
     """Every item of the span opens with a name of ``kind`` (an organisation, a place, a person), by the span
     finders, or names fill half of it: "衢州、台州、宁波、绍兴" and "杭州、宁波两市加入了…" list cities; "来自浙江、
@@ -269,14 +277,6 @@ def _names_of(span: Span, kind: str) -> bool:
     starts = [m.end() for m in ITEM_START.finditer(text)]
     body = sum(1 for ch in text if not LIST_MARKS.fullmatch(ch))
     return bool(named) and (all(i in named for i in starts) or len(named) >= NAMED_SHARE * body)
-
-
-LIST_MARKS = re.compile(r"[、，,和与及\s“”\"《》]")
-NAMED_SHARE = 0.5  # or names cover this share of its characters, marks aside ("中国电力和认证中心")
-
-
-ITEM_START = re.compile(r"(?:^|(?<=[、，,和与及]))[“\"《]?(?=[^、，,和与及“\"《])")
-LIST_TAIL = re.compile(r"等[^、，,]*$")
 
 
 # "中介服务事项会纳入哪个平台" asks for a 平台: "中介机构" is none, "政务服务平台" is. Only nouns that a name of their
