@@ -150,14 +150,14 @@ def _scan(norm: str) -> list[_Item]:
             items.append(_Item("full", m.start(), m.end(), int(m.group("fm")), int(m.group("fd")),
                                year=int(m.group("fy"))))
         elif m.group("md"):
-            year = _number(m.group("y")) if m.group("y") else None
+            year = numeral(m.group("y")) if m.group("y") else None
             shift = _YEAR_WORDS.get(m.group("yw") or "")
             first_end = m.end("d") if m.group("d2") else m.end()
-            items.append(_Item("md", m.start(), first_end, _number(m.group("m")), _number(m.group("d")),
+            items.append(_Item("md", m.start(), first_end, numeral(m.group("m")), numeral(m.group("d")),
                                year=year, year_shift=shift))
             if m.group("d2"):
                 link = "list" if m.group("csep") in "、和" else "range"
-                items.append(_Item("day", m.start("d2"), m.end(), day=_number(m.group("d2")), link=link))
+                items.append(_Item("day", m.start("d2"), m.end(), day=numeral(m.group("d2")), link=link))
         elif m.group("day"):
             if not _DAY_BAD_AFTER.match(norm, m.end()):
                 items.append(_Item("day", m.start(), m.end(), day=int(m.group("day")),
@@ -257,8 +257,8 @@ def _valid(year: int | None, month: int, day: int) -> bool:
 
 
 @lru_cache(maxsize=256)
-def _number(s: str) -> int:
-    """Digits or Chinese numerals: 16 or 十六 → 16, 二〇二二 → 2022."""
+def numeral(s: str) -> int:
+    """Digits or Chinese numerals: 16 or 十六 → 16, 二〇二二 → 2022; 0 for what is neither."""
     if s.isdigit():
         return int(s)
     try:

@@ -34,15 +34,15 @@ def normalise(text: str) -> str:
     return text
 
 
+# The months in Chinese numerals ("七月", "十二月"), as numbers: ``zhtext.periods`` reads them too.
+CN_MONTHS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12}
 _CN_MONTH = re.compile(r"(?<![一二三四五六七八九十〇零两])(十[一二]?|[一二三四五六七八九])(?=月)")
-_MONTH_DIGITS = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9",
-                 "十": "10", "十一": "11", "十二": "12"}
 
 
 def months_as_digits(text: str) -> str:
     """"今年七月" → "今年7月", as ``normalise`` writes a question's months: a sentence is matched against the
     question this way without paying for ``normalise`` on every sentence read."""
-    return _CN_MONTH.sub(lambda m: _MONTH_DIGITS[m.group(1)], text) if "月" in text else text
+    return _CN_MONTH.sub(lambda m: str(CN_MONTHS[m.group(1)]), text) if "月" in text else text
 
 
 def _cn_to_digits(s: str) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from zhtext.normalise import CN_MONTHS
+
 _CN = {"一": 1, "二": 2, "三": 3, "四": 4}
 NAMED = {"上半年": (1, 6), "下半年": (7, 12), "前三季度": (1, 9), "全年": (1, 12), "年平均": (1, 12), "年均": (1, 12), "一季度": (1, 3),
          "二季度": (4, 6), "三季度": (7, 9), "四季度": (10, 12)}
@@ -16,9 +18,8 @@ _PERIOD = re.compile(
     r"|第?(?P<q>[一二三四])季度"
     r"|(?P<a>\d{1,2})\s*月?\s*(?:[-—–~～]|至|到)\s*(?P<b>\d{1,2})\s*月(?:份)?(?!\s*\d{0,2}\s*[日号])"
     r"|(?P<m>\d{1,2})\s*月份?(?!\s*\d{1,2}\s*[日号])(?!\d)"
+    # articles write months in Chinese numerals too ("今年七月是有记录以来最热的七月"); questions are normalised to digits
     r"|(?<![一二三四五六七八九十〇零\d])(?P<cm>十[一二]?|[一二三四五六七八九])月份?(?![一二三四五六七八九十\d]{1,3}\s*[日号])")
-# Articles write months in Chinese numerals too ("今年七月是有记录以来最热的七月"); questions are normalised to digits.
-_CN_MONTH = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10, "十一": 11, "十二": 12}
 
 
 def periods(text: str) -> set[tuple[int, int]]:
@@ -37,7 +38,7 @@ def periods(text: str) -> set[tuple[int, int]]:
         elif m.group("m") and 1 <= int(m.group("m")) <= 12:
             found.add((int(m.group("m")), int(m.group("m"))))
         elif m.group("cm"):
-            month = _CN_MONTH[m.group("cm")]
+            month = CN_MONTHS[m.group("cm")]
             found.add((month, month))
     return found
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-import cn2an
+from zhtext.dates import numeral
 
 # 期 and 届 are the editions news numbers; 批 (batches) and 轮 (rounds) too. Not 次: "第一次" is as often "the first
 # time" as an edition. 届 goes without 第 as often as with it ("十四届全国人大"); a bare number before 期 only when
@@ -17,15 +17,6 @@ import cn2an
 _SERIAL = re.compile(r"第\s*(?P<n>\d+|[一二三四五六七八九十百零〇两]+)\s*(?P<c>期|届|批|轮)"
                      r"|(?<![\d一二三四五六七八九十百零〇两第])(?P<bn>\d+|[一二三四五六七八九十百零〇]+)\s*届"
                      r"|(?<![\d.])(?P<sn>\d{4,})\s*期")
-
-
-def _number(text: str) -> int | None:
-    if text.isdigit():
-        return int(text)
-    try:
-        return int(cn2an.cn2an(text, "smart"))
-    except ValueError:
-        return None
 
 
 def serials(text: str) -> set[tuple[str, int]]:
@@ -38,7 +29,7 @@ def serials(text: str) -> set[tuple[str, int]]:
             counter, raw = "届", m.group("bn")
         else:
             counter, raw = "期", m.group("sn")
-        if (n := _number(raw)) is not None:
+        if n := numeral(raw):  # 0: not a numeral after all
             found.add((counter, n))
     return found
 
@@ -57,7 +48,7 @@ _RANK = re.compile(r"(?:排名|位居|位列|名列|排在|排|居)\s*第\s*(?P<
 def asked_rank(question: str) -> int | None:
     """The rank a which-question names ("排名第十的是哪座城市" → 10), or None."""
     m = _RANK.search(question)
-    return _number(m.group("n")) if m else None
+    return (numeral(m.group("n")) or None) if m else None
 
 
 def rank_before(text: str, start: int, reach: int = 8) -> int | None:
@@ -65,5 +56,5 @@ def rank_before(text: str, start: int, reach: int = 8) -> int | None:
     found = None
     for m in _RANK.finditer(text, max(0, start - reach), start):
         if not re.search(r"[，,。；;、]", text[m.end(): start]):
-            found = _number(m.group("n"))
+            found = numeral(m.group("n")) or None
     return found
