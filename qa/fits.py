@@ -160,8 +160,8 @@ _COUNTED_END = re.compile(r"之一|[，,。；;：:！!？?、）)]")
 def _counts_another_noun(text: str, span: Span, head: str) -> bool:
     stop = _COUNTED_END.search(text, span.end)
     phrase = text[span.end: stop.start() if stop else len(text)]
-    if not phrase or head in phrase or not phrase.endswith(tuple(w for w, f, _ in pos_tokens(phrase) if f.startswith("n"))):
-        return False
+    if not phrase or head in phrase or not pos_tokens(phrase)[-1][1].startswith("n"):
+        return False  # "13个示范区授牌" counts the asked noun; "420所，" counts what its clause names
     return "的" in phrase or bool(stop and stop.group() == "之一")
 
 

@@ -144,11 +144,12 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
         sentences_before = _before(p, chunks) if asked.kind in SPEAKERS else []  # read only for a speaker
         for s in sentences_of(p):
             text = canon(s.text)
-            lower, lead = months_as_digits(text).lower(), canon(s.lead).lower()  # 七月 as the question's 7月
+            as_asked = months_as_digits(text)  # 七月 as the question's 7月, for matching only
+            lower, lead = as_asked.lower(), canon(s.lead).lower()
             matched = [w for w in qwords if w in lower]
             near = [w for w in qwords if w not in lower and (w in lead or w in title_words)]
             coverage = (sum(weights[w] for w in matched) + W.lead_share * sum(weights[w] for w in near)) / total
-            pairs = len(qpairs & _pairs(months_as_digits(s.text))) / len(qpairs) if qpairs else 0.0
+            pairs = len(qpairs & _pairs(as_asked)) / len(qpairs) if qpairs else 0.0
             if not coverage and not pairs and (qwords or qpairs) or term and not defines(term, text):
                 # shares nothing with the question, or does not define the term asked about ("什么是硬防晒"):
                 # never scored, still a speaker's

@@ -427,11 +427,11 @@ def _facilities(sentence: str) -> list[tuple[int, int]]:
 
 # A street address: "松江区沪亭北路199弄10号楼122室", "西溪路128号新湖商务大厦11层". From its road to its last
 # number; the districts before it are joined by the merge with the places found.
-ADDRESS = re.compile(r"(?:(?![了的在于到是为和与及从向往对把被将搬位设迁址处])[\u4e00-\u9fff]){1,8}?(?:大道|路|街|巷|胡同|道)\s*\d+(?:[-－]\d+)?\s*(?:号|弄)(?![线道])"
-                     r"(?:\s*[\d一-鿿]{0,12}?\d+\s*(?:号楼|号|弄|栋|幢|座|单元|层|楼|室))*")
+ADDRESS = re.compile(r"(?:(?![了的在于到是为和与及从向往对把被将搬位设迁址处])[\u4e00-\u9fff]){1,8}?(?:大道|路|街|巷|胡同|道)"
+                     r"\s*\d+(?:[-－]\d+)?\s*(?:号|弄)(?![线道])"
+                     r"(?:\s*[\d\u4e00-\u9fff]{0,12}?\d+\s*(?:号楼|号|弄|栋|幢|座|单元|层|楼|室))*")
 
 _ADDRESS_LEAD = re.compile(r"(?:地址|位于|坐落于|设在|迁至|搬到|在|于|至|到|从|是|为)*")
-
 
 
 def _places(sentence: str) -> list[Span]:
