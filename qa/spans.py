@@ -265,9 +265,11 @@ _ROLES = (r"专家|人才|人员|工人|警方|干部|代表|志愿者|官员|�
           r"主任|局长|厅长|院长|校长|董事长|总经理|经理|创始人|主持人|导演|演员|作家|学者|教授|研究员|院士|"
           r"法官|律师|警察|民警|士兵|军人|团队|家属|游客|乘客|市民|农民|商户|企业家")
 _ROLE_END = re.compile(rf"(?:{_ROLES})$")
-# "受助学生代表吉乐乐说": a name jieba does not know, between a role and a speech verb.
+# "受助学生代表吉乐乐说", "区人大常委会主任苏春光主持会议", "镇纪委副书记杨春城带着…": a name jieba does not know,
+# between a role and a speech or action verb (or the next name of a list).
 _NAME_AFTER_ROLE = re.compile(rf"(?:{_ROLES})(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?=说|表示|介绍|称|指出|告诉|认为|坦言|透露|"
-                              r"强调|提出|回忆|感慨|笑着|一行|在|发言|\d{1,2}日)")  # "德国总理朔尔茨13日…"
+                              r"强调|提出|回忆|感慨|笑着|一行|在|发言|\d{1,2}日|"  # "德国总理朔尔茨13日…"
+                              r"主持|带着|带领|率队|出席|会见|致辞|讲话|宣布|陪同|调研|视察|考察|参加|签署|、|和|与)")
 
 
 # "鉴定专家Lee Young对着龙袍检查了一番", "Lee Young分析称": a name left in Latin letters, which jieba tags as

@@ -455,3 +455,15 @@ def test_a_numbered_body_of_a_place_is_read_whole():
 def test_a_short_name_is_paired_with_the_phrase_before_its_parenthesis():
     assert [(short, sp.text) for short, sp in short_names("经济合作与发展组织（简称经合组织）发布报告。")] == \
         [("经合组织", "经济合作与发展组织")]
+
+
+@pytest.mark.parametrize("sentence, name", [
+    ("望城区人大常委会主任苏春光主持会议。", "苏春光"),  # jieba: 苏 (j) | 春光 (n)
+    ("有着36年党龄的镇纪委副书记杨春城带着镇派出所所长进村摸排。", "杨春城"),  # 杨 (nr) | 春城 (n)
+])
+def test_a_name_jieba_does_not_know_is_found_between_a_role_and_what_the_person_does(sentence, name):
+    assert name in [s.text for s in find_spans(sentence, "person")]
+
+
+def test_a_common_noun_after_a_role_is_no_name():
+    assert "群众" not in [s.text for s in find_spans("部门负责人和专家、市民群众、游客参加活动。", "person")]
