@@ -109,8 +109,7 @@ def compose(q: Question, passages: list[Passage], top: int = 12, idf: Idf | None
     if answer is not None and not answer.abstained and _holds_no_asked_span(q, asked, answer):
         # "…最后备降在了哪个机场" pinned by its date: a quote with no airport in it answers nothing; the typed
         # spans' answer, if there is one (else the quote: a name jieba cannot tag is still in it)
-        typed = general(q, asked, passages, idf, similar)
-        answer = answer if typed.abstained else typed
+        answer = general(q, asked, passages, idf, similar)
     if answer is None:  # not routed there, or no number of the asked unit where it looked: the typed spans'
         answer = general(q, asked, passages, idf, similar)
     answer.answer_type = asked.kind

@@ -1032,3 +1032,12 @@ def test_which_villager_is_the_one_named_as_a_villager_not_the_official_quoted_b
              "人保财险涿州支公司副经理胡文栋介绍，这是灾后人保财险首笔农业保险赔付，大规模赔付会陆续开始。"
              "8日上午，在宁村村委会，村民赵建民领到了9.48万元的保险理赔资金。")
     assert not a.abstained and "赵建民" in a.short_answer
+
+
+def test_a_dated_question_is_refused_when_the_quote_its_date_finds_names_nobody():
+    # the figure path finds the day's sentence; it holds no name, and no other sentence gives one: a quote
+    # without the asked name answers nothing (it had been shown as the answer)
+    a = _ask("2023年7月29日北京市商务局召开保供调度会，召集会议的该局主要负责人叫什么名字？",
+             "7月29日，北京市商务局主要负责人召集本市批发市场、连锁超市和生鲜电商等保供企业召开生活必需品供应保障"
+             "专题调度会，要求做好蔬菜采购和运输安排。")
+    assert a.abstained
