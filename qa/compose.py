@@ -21,7 +21,7 @@ from qa.question import Question
 from qa.scoring import score
 from qa.sentences import Sentence, sentences_of
 from qa.slots import CN_COUNT, COUNT, counted_place, numbers, slot_context, slot_unit
-from qa.spans import find_asked, span_not_in_question
+from qa.spans import PHRASE_KINDS, find_asked, span_not_in_question
 from qa.verify import numbers as figures_in
 from qa.verify import unsupported_numbers
 from qa.weights import WEIGHTS as W
@@ -107,9 +107,14 @@ def compose(q: Question, passages: list[Passage], top: int = 12, idf: Idf | None
     asked = classify(q.text)
     answer = constrained(q, passages, top) if routed_to_figures(q, asked) else None
     if answer is not None and not answer.abstained and _holds_no_asked_span(q, asked, answer):
-        # "…最后备降在了哪个机场" pinned by its date: a quote with no airport in it answers nothing; the typed
-        # spans' answer, if there is one (else the quote: a name jieba cannot tag is still in it)
+        # "…最后备降在了哪个机场" pinned by its date: the figure path quotes the day's sentence, found by its date
+        # and place; with no airport in it, it answers nothing. The typed spans' answer, or a refusal.
         answer = general(q, asked, passages, idf, similar)
+    elif answer is not None and not answer.abstained and asked.kind in PHRASE_KINDS and answer.short_answer is None:
+        # "模拟庭审的是一起什么案件" pinned by its date: the day's sentence quoted whole, or the phrase that answers
+        # (未成年人组织聚众斗殴案件) when the typed spans find one; a phrase has no type to check the quote by
+        typed = general(q, asked, passages, idf, similar)
+        answer = answer if typed.abstained else typed
     if answer is None:  # not routed there, or no number of the asked unit where it looked: the typed spans'
         answer = general(q, asked, passages, idf, similar)
     answer.answer_type = asked.kind

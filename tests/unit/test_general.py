@@ -1041,3 +1041,10 @@ def test_a_dated_question_is_refused_when_the_quote_its_date_finds_names_nobody(
              "7月29日，北京市商务局主要负责人召集本市批发市场、连锁超市和生鲜电商等保供企业召开生活必需品供应保障"
              "专题调度会，要求做好蔬菜采购和运输安排。")
     assert a.abstained
+
+
+def test_a_dated_what_question_is_answered_by_the_phrase_not_by_the_sentence_of_its_day():
+    a = _ask("2023年7月21日武汉市东西湖区走马岭街暑期托管班的活动中，孩子们模拟庭审的是一起什么案件？",
+             "7月21日，武汉市东西湖区走马岭街暑期托管班的孩子们度过了特别的一天。法官带领孩子们走进模拟法庭，"
+             "孩子们模拟庭审的是一起未成年人组织聚众斗殴案件，每人扮演一个角色。")
+    assert not a.abstained and "未成年人组织聚众斗殴案件" in a.short_answer
