@@ -100,6 +100,15 @@ def _places_abroad(question: str) -> list[str]:
     return [canon(w) for w in named if len(w) >= 2 and w not in home]
 
 
+_ADMIN_UNITS = frozenset(("县", "州", "郡", "市", "省", "区"))
+
+
+def _referred(body: str, place: str) -> bool:
+    """A report names a state once and then says 该州: "…让审判地点改到该州其它地方。…民主党在该县拿下73%的选票"
+    is of 佐治亚州, though the passage does not name it again."""
+    return place[-1] in _ADMIN_UNITS and "该" + place[-1] in body
+
+
 def _people_named(question: str) -> list[str]:
     """The people a figure question names ("方连庆…造成了多少国有资产损失"): a passage that names none of them, in
     its text or title, gives another person's figure ("李国华…造成国有资产损失4996万余元")."""
@@ -139,7 +148,7 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
         title = canon(str(p.meta.get("title") or ""))
         title_words = title.lower()  # question words are lower-cased ("LPR" → lpr): matched against lower case
         body = canon(p.text) if named else ""
-        elsewhere = any(not names_whole(body, w) and not names_whole(title, w) for w in named)
+        elsewhere = any(not names_whole(body, w) and not names_whole(title, w) and not _referred(body, w) for w in named)
         someone_else = bool(people) and not any(w in p.text or w in title for w in people)
         sentences_before = _before(p, chunks) if asked.kind in SPEAKERS else []  # read only for a speaker
         for s in sentences_of(p):

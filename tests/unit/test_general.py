@@ -1048,3 +1048,16 @@ def test_a_dated_what_question_is_answered_by_the_phrase_not_by_the_sentence_of_
              "7月21日，武汉市东西湖区走马岭街暑期托管班的孩子们度过了特别的一天。法官带领孩子们走进模拟法庭，"
              "孩子们模拟庭审的是一起未成年人组织聚众斗殴案件，每人扮演一个角色。")
     assert not a.abstained and "未成年人组织聚众斗殴案件" in a.short_answer
+
+
+def test_a_figure_of_a_state_abroad_is_found_in_a_passage_that_calls_it_that_state():
+    a = _ask("2020年大选时民主党在佐治亚州富尔顿县拿下了多少比例的选票？",
+             "特朗普或将声称富尔顿县小陪审团对他有偏见，以尝试让审判地点改到该州其它地方。"
+             "2020年美国大选时，民主党在该县拿下73%的选票。")
+    assert not a.abstained and a.short_answer == "73%"
+
+
+def test_a_figure_of_a_country_abroad_is_not_taken_from_a_passage_that_never_names_it():
+    a = _ask("美国财政部6月报告里，沙特阿拉伯持有多少美国国债？",
+             "美国财政部6月国际资本流动报告显示，日本6月增持88亿美元美国国债，持仓规模达到11056亿美元，为美国第一大债主。")
+    assert "88亿美元" not in (a.short_answer or "")
