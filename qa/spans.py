@@ -905,4 +905,5 @@ def span_not_in_question(span: Span, question_text: str) -> bool:
     # names a project, and 保定市 still answers it
     unquoted = _STRIP.sub("", _QUOTED.sub("", question_text))
     words = [(w, f) for w, f, _ in pos_tokens(text) if w.strip() and not _STRIP.fullmatch(w)]
-    return not all(w in unquoted and (len(w) > 1 or f != "m") for w, f in words)
+    # a one-character numeral never echoes: jieba tags the 8 of "8月份" x, not m
+    return not all(w in unquoted and (len(w) > 1 or f != "m" and not w.isdigit()) for w, f in words)

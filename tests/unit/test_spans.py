@@ -467,3 +467,10 @@ def test_a_name_jieba_does_not_know_is_found_between_a_role_and_what_the_person_
 
 def test_a_common_noun_after_a_role_is_no_name():
     assert "群众" not in [s.text for s in find_spans("部门负责人和专家、市民群众、游客参加活动。", "person")]
+
+
+def test_a_month_is_no_echo_of_a_question_that_names_another_day_of_it():
+    # jieba tags the 8 of 8月份 x; the question holds 8 (8月初) and 月份 (哪个月份), not 8月份
+    q = "2023年8月初一篇评论指出，一年当中我国台风生成和登陆最多的是哪个月份？"
+    span = find_spans("8月份也是我国一年当中台风生成和登陆最多的月份。", "date")[0]
+    assert span.text == "8月份" and span_not_in_question(span, q)
