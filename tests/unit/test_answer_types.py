@@ -169,3 +169,9 @@ def test_which_two_written_as_a_digit_is_still_a_list_question():
 def test_the_asked_noun_decides_the_kind(question, kind):
     asked = classify(question)
     assert asked.kind == kind and asked.unit != "国"
+
+
+def test_which_school_is_an_organisation():
+    # "毕业于哪所高中" had been an open question, whose spans are phrases: 辽宁省本溪市高级中学 is a body's name
+    assert classify("双胞胎兄弟冯俊翰、冯俊达毕业于哪所高中？").kind == "org"
+    assert classify("她的孩子在哪所小学上学？").kind == "org"
