@@ -16,8 +16,8 @@ from qa.asked import measures_named, names_other_measure
 from qa.spans import Span, count_unit, find_spans
 from zhtext.normalise import canon
 from zhtext.places import find_places, names_country
-from zhtext.pos import pos_tokens
-from zhtext.vocabulary import SPECIFIC
+from zhtext.pos import dictionary_tag, pos_tokens
+from zhtext.vocabulary import SPECIFIC, SURNAMES
 
 FIGURE_KINDS = frozenset(("count", "amount", "percent"))
 CLAUSE_START = re.compile(r"[，,。；;：:！!？?、\s（(“”]")  # where a clause or a list item opens
@@ -309,7 +309,11 @@ ASKS_NAME = re.compile(r"叫什么|名字|姓名|姓什么")
 
 
 def _a_name(span: Span) -> bool:
-    return span.text[:1].isascii() and span.text[:1].isupper() or any(f.startswith("nr") for _, f, _ in pos_tokens(span.text))
+    """Also two or three characters that open with a common surname and are no word jieba lists: 关成有 (its
+    tags: 关成 v, 有 v), read as a name where a role stands before it; not 高管, a listed word."""
+    text = span.text
+    return text[:1].isascii() and text[:1].isupper() or any(f.startswith("nr") for _, f, _ in pos_tokens(text)) \
+        or len(text) in (2, 3) and text[0] in SURNAMES and dictionary_tag(text) is None
 
 
 # "首届中国禅棋大会由中国围棋协会、少林寺主办": a body after 由 is who does it, not where; bodies are read as

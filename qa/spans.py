@@ -22,6 +22,7 @@ from zhtext.vocabulary import (
     CURRENCIES,
     MULTIPLIERS,
     PLACE_ABBREVIATIONS,
+    SURNAMES,
     UNIT_GROUPS,
     longest_first,
 )
@@ -270,6 +271,8 @@ _ROLE_END = re.compile(rf"(?:{_ROLES})$")
 _NAME_AFTER_ROLE = re.compile(rf"(?:{_ROLES})(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?=说|表示|介绍|称|指出|告诉|认为|坦言|透露|"
                               r"强调|提出|回忆|感慨|笑着|一行|在|发言|\d{1,2}日|"  # "德国总理朔尔茨13日…"
                               r"主持|带着|带领|率队|出席|会见|致辞|讲话|宣布|陪同|调研|视察|考察|参加|签署|、|和|与)")
+# "志愿军老兵关成有，在家人的陪同下…": before a comma, only a name that opens with a common surname
+_SURNAMED_AFTER_ROLE = re.compile(rf"(?:{_ROLES}|老兵|战士)(?P<name>[{SURNAMES}][\u4e00-\u9fff]{{1,2}}?)(?=[，,])")
 
 
 # "鉴定专家Lee Young对着龙袍检查了一番", "Lee Young分析称": a name left in Latin letters, which jieba tags as
@@ -311,7 +314,7 @@ def _persons(sentence: str) -> list[Span]:
     spans += _transliterated(toks, sentence)
     spans += [m.span("name") for m in _LATIN_NAME.finditer(sentence)
               if _ROLE_END.search(sentence, 0, m.start()) or _SAYS.match(sentence, m.end())]
-    spans += [m.span("name") for m in _NAME_AFTER_ROLE.finditer(sentence)
+    spans += [m.span("name") for rx in (_NAME_AFTER_ROLE, _SURNAMED_AFTER_ROLE) for m in rx.finditer(sentence)
               if dictionary_tag(m.group("name")) in (None, "nr", "nrt", "nrfg")]  # not "主席|培训班|在…": a word
     merged = _merge(sorted(spans), sentence, rf"[{_NAME_SEP}]")
     names = {s for s, _ in merged}

@@ -98,3 +98,9 @@ def alternation(words: tuple[str, ...]) -> str:
 # One-character names of countries and provinces that news strings together: "美英澳三国", "京津冀晋鲁豫".
 PLACE_ABBREVIATIONS = ("中美英法德俄日韩朝澳加印巴越老柬泰缅菲马新意西葡荷比瑞奥波乌土伊以沙埃南非欧亚"
                        "京津冀晋蒙辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川蜀黔贵滇云藏陕秦甘陇青宁疆港台")
+
+# The commonest Chinese surnames (about nine in ten people bear one of them). A name jieba does not know is
+# read between a role and a comma only when it opens with one ("志愿军老兵关成有，"): a role followed by any
+# two characters and a comma is far more often a phrase ("专家组成员，").
+SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔"
+            "钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤关")

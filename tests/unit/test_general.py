@@ -1061,3 +1061,9 @@ def test_a_figure_of_a_country_abroad_is_not_taken_from_a_passage_that_never_nam
     a = _ask("美国财政部6月报告里，沙特阿拉伯持有多少美国国债？",
              "美国财政部6月国际资本流动报告显示，日本6月增持88亿美元美国国债，持仓规模达到11056亿美元，为美国第一大债主。")
     assert "88亿美元" not in (a.short_answer or "")
+
+
+def test_a_name_jieba_tags_as_verbs_answers_what_someone_is_called():
+    a = _ask("重回集安鸭绿江大桥讲述渡江作战故事的志愿军老兵叫什么名字？",
+             "当年16岁入朝作战的志愿军老兵关成有，在家人的陪同下再次来到集安鸭绿江大桥，为参观群众讲述渡江作战的故事。")
+    assert not a.abstained and a.short_answer.endswith("关成有")

@@ -474,3 +474,9 @@ def test_a_month_is_no_echo_of_a_question_that_names_another_day_of_it():
     q = "2023年8月初一篇评论指出，一年当中我国台风生成和登陆最多的是哪个月份？"
     span = find_spans("8月份也是我国一年当中台风生成和登陆最多的月份。", "date")[0]
     assert span.text == "8月份" and span_not_in_question(span, q)
+
+
+def test_a_name_after_a_role_and_before_a_comma_opens_with_a_surname():
+    found = [s.text for s in find_spans("当年16岁入朝作战的志愿军老兵关成有，在家人的陪同下再次来到集结地。", "person")]
+    assert "关成有" in found
+    assert "组成员" not in [s.text for s in find_spans("专家组成员，来自全国各地。", "person")]
