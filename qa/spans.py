@@ -442,13 +442,20 @@ _ADDRESS_LEAD = re.compile(r"(?:地址|位于|坐落于|设在|迁至|搬到|在
 def _places(sentence: str) -> list[Span]:
     spans = [(m.start, m.end) for m in find_places(sentence)] + _province_runs(sentence) + _facilities(sentence)
     spans += [(m.start() + len(_ADDRESS_LEAD.match(m.group()).group()), m.end()) for m in ADDRESS.finditer(sentence)]
-    for w, f, pos in pos_tokens(sentence):
+    toks = pos_tokens(sentence)
+    for (w, f, pos), (nxt, _, npos) in zip(toks, toks[1:], strict=False):
+        if f in ("nr", "nrt", "nz", "j") and 2 <= len(w) <= 3 and nxt in _SETTLEMENTS and npos == pos + len(w):
+            spans.append((pos, npos + 1))  # "毛旺庄|村" (jieba: a name, then 村): a village's name
+    for w, f, pos in toks:
         if f == "ns" and len(w) == 2 and dictionary_tag(w) is None:
             continue  # a two-character "place" jieba's HMM made up from the words around it ("火炬|塔原|设计")
         if f == "ns" or (f in ("n", "nz", "nr", "nt", "j", "s") and len(w) >= 2 and _PLACE_ENDINGS.search(w)):
             spans.append((pos, pos + len(w)))
     merged = _merge(sorted(spans), sentence, "")
     return [Span(s, e, sentence[s:e], "place") for s, e in merged if not _NOT_A_PLACE.fullmatch(sentence[s:e])]
+
+
+_SETTLEMENTS = frozenset("村庄屯寨镇乡")
 
 
 # Words jieba tags as places that name none: a count of places ("粤陕两省", "三国") or a place only relative to

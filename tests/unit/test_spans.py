@@ -480,3 +480,8 @@ def test_a_name_after_a_role_and_before_a_comma_opens_with_a_surname():
     found = [s.text for s in find_spans("当年16岁入朝作战的志愿军老兵关成有，在家人的陪同下再次来到集结地。", "person")]
     assert "关成有" in found
     assert "组成员" not in [s.text for s in find_spans("专家组成员，来自全国各地。", "person")]
+
+
+def test_a_name_jieba_tags_a_person_before_村_is_a_village():
+    found = [s.text for s in find_spans("本次活动由大年陈镇毛旺庄村联合镇妇联、社工站等部门主办。", "place")]
+    assert any(t.endswith("毛旺庄村") for t in found)
