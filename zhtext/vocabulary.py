@@ -18,7 +18,10 @@ SPECIFIC = ("次密接", "密接", "确诊", "无症状", "死亡", "出院", "�
             "重症", "危重",
             # a company's figures: revenue is not profit, nor a loss ("实现营业收入1390.81万元…亏损1449.72万元"
             # answers no question about 净利润)
-            "营收", "净利润", "利润总额", "毛利", "亏损")
+            "营收", "净利润", "利润总额", "毛利", "亏损",
+            # trade: exports are not imports ("出口实现281.4亿元" answers no question about 进口额); 进出口 is
+            # their total, listed so that it is one measure, not 出口 inside it
+            "进出口", "进口", "出口")
 
 # One spelling per measure, for matching only (answers quote the article as written).
 CANON = (("密接的密接", "次密接"), ("次密切接触者", "次密接"), ("密切接触者", "密接"), ("密接者", "密接"),

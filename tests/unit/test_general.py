@@ -1067,3 +1067,11 @@ def test_a_name_jieba_tags_as_verbs_answers_what_someone_is_called():
     a = _ask("重回集安鸭绿江大桥讲述渡江作战故事的志愿军老兵叫什么名字？",
              "当年16岁入朝作战的志愿军老兵关成有，在家人的陪同下再次来到集安鸭绿江大桥，为参观群众讲述渡江作战的故事。")
     assert not a.abstained and a.short_answer.endswith("关成有")
+
+
+def test_exports_do_not_answer_a_question_about_imports():
+    body = ("吉林省商务厅副厅长吕继伟26日在长春介绍，今年上半年，该省外贸出口实现281.4亿元，同比增长25.3%。")
+    a = _ask("吉林省上半年的进口额是多少？", body)
+    assert "281.4亿元" not in (a.short_answer or "")
+    both = _ask("吉林省上半年的进口额是多少？", body + "今年上半年，吉林省进口额为512.6亿元，同比下降3.1%。")
+    assert not both.abstained and both.short_answer == "512.6亿元"
