@@ -173,7 +173,7 @@ PEOPLE_UNITS = frozenset(("人", "名", "位", "户", "人次", "例", "口", "�
 
 def _counts_people(text: str, span: Span, head: str) -> bool:
     unit = count_unit(span.text)
-    return unit is None or unit in PEOPLE_UNITS or head in clause_around(text, span, CLAUSE_START, CLAUSE_START)
+    return unit in PEOPLE_UNITS or head in clause_around(text, span, CLAUSE_START, CLAUSE_START)
 
 
 # "特斯拉第二季度营收是多少" of "汽车业务营收为212.7亿美元，总营收为249.3亿美元": one segment's figure is no

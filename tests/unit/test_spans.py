@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from qa.answer_types import classify
+from qa.fits import fitting
 from qa.spans import (
     CLOSING_WORDS,
     OPENING_WORDS,
@@ -485,3 +486,11 @@ def test_a_name_after_a_role_and_before_a_comma_opens_with_a_surname():
 def test_a_name_jieba_tags_a_person_before_村_is_a_village():
     found = [s.text for s in find_spans("本次活动由大年陈镇毛旺庄村联合镇妇联、社工站等部门主办。", "place")]
     assert any(t.endswith("毛旺庄村") for t in found)
+
+
+def test_a_count_of_people_takes_no_bare_number_of_another_thing():
+    q = "台风残余环流带来暴雨期间，辽宁全省共紧急转移安置了多少群众？"
+    text = "吉林东部的延边、黑龙江东部的牡丹江和鸡西已出现降雨，伴有3级-4级风。"
+    assert fitting(q, classify(q), text, find_spans(text, "count")) == []
+    people = "辽宁全省共紧急转移安置群众12000余，无人员伤亡。"
+    assert [s.text for s in fitting(q, classify(q), people, find_spans(people, "count"))] == ["12000"]
