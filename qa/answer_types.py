@@ -75,12 +75,12 @@ RULES: list[TypeRule] = [
     TypeRule("time_clock", "time", _r(r"几点|几时|什么时刻|哪个时刻|几点钟|什么钟点"),
              "a clock time; before dates, since 什么时候 asks for a day but 几点 for an hour"),
     TypeRule("duration_howlong", "duration",
-             _r(r"多长时间|多久|多长的时间|多少天|几天|多少年(?!龄)|几年(?!级)|几个月|多少个月|多少小时|几个?小时|多少分钟|几分钟|"
+             _r(r"多长时间|多久|多长的时间|多少天|(?<!哪)几天|多少年(?!龄)|几年(?!级)|几个月|多少个月|多少小时|几个?小时|多少分钟|几分钟|"
                 r"多少周|几周|多少个?星期|几个?星期|持续了?(?:多|几|的时间)|持续时间|历时(?:多|几)|为期(?:多|几)|期限|频率"),
              "a length of time; before dates, since 持续时间是多久 is not a point in time, and before counts, since "
              "几天 is not a count of things"),
     TypeRule("date_when", "date",
-             _r(r"哪一年|哪年|哪一天|哪天|哪个月份?|哪一月|几月几[日号]|几月份?|几号|什么时候|何时|什么时间|什么日期|哪个日期|"
+             _r(r"哪一年|哪年|哪一天|哪天|哪几天|哪个月份?|哪一月|几月几[日号]|几月份?|几号|什么时候|何时|什么时间|什么日期|哪个日期|"
                 r"哪个季度|哪一季度|何年|哪个年份|什么年份|哪一日|时间是|日期是"),
              "a point in time; 哪一年 is a date, not a count of years, so it comes before counts"),
     TypeRule("level_rank", "level",
@@ -123,7 +123,7 @@ RULES: list[TypeRule] = [
              "哪个部门/单位/机构/公司: an organisation; before places, since 哪个机构 is not where "
              "(哪些部门 is a list: several bodies). Not 哪个国家的企业, which asks the country"),
     TypeRule("place_where", "place",
-             _r(rf"哪里|哪儿|在哪(?![个些一本部首篇份]|方面)|何地|何处|去哪|什么地方|什么位置|何方|{_WHICH}(?:个|座|片)?{_PLACE_NOUNS}"),
+             _r(rf"哪里|哪儿|在哪(?![个些一本部首篇份]|几?个?方面)|何地|何处|去哪|什么地方|什么位置|何方|{_WHICH}(?:个|座|片)?{_PLACE_NOUNS}"),
              "a place (哪里, 在哪, 哪个城市/省/国家); 哪些国家 is a list (several places)"),
     TypeRule("work_title", "work", _r(rf"{_WHICH}(?:部|本|首|个|份|篇|档|场)?{_WORK_NOUNS}|(?:书名|剧名|片名|名为什么|叫什么)|"
                                       rf"哪一?(?:部|本|首|篇)(?!门|分)[\u4e00-\u9fff]{{1,6}}?{_WORK_NOUNS}"),

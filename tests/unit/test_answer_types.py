@@ -175,3 +175,8 @@ def test_which_school_is_an_organisation():
     # "毕业于哪所高中" had been an open question, whose spans are phrases: 辽宁省本溪市高级中学 is a body's name
     assert classify("双胞胎兄弟冯俊翰、冯俊达毕业于哪所高中？").kind == "org"
     assert classify("她的孩子在哪所小学上学？").kind == "org"
+
+
+def test_which_days_is_a_date_and_which_aspects_no_place():
+    assert classify("第六届进博会于2023年哪几天举办？").kind == "date"  # not 几天, a duration
+    assert classify("下一步关爱帮扶困难退役军人要在哪几个方面下功夫？").kind != "place"  # 在哪 of 在哪几个方面
