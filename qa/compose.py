@@ -25,7 +25,7 @@ from qa.spans import PHRASE_KINDS, find_asked, span_not_in_question
 from qa.verify import numbers as figures_in
 from qa.verify import unsupported_numbers
 from qa.weights import WEIGHTS as W
-from zhtext.dates import DateMention
+from zhtext.dates import DateMention, find_dates
 from zhtext.normalise import canon
 
 
@@ -129,6 +129,9 @@ def _holds_no_asked_span(q: Question, asked: AskedType, answer: Answer) -> bool:
         return False
     quote = answer.citations[0].quote
     spans = [sp for sp in find_asked(quote, asked) if span_not_in_question(sp, q.text)]
+    if asked.kind == "date":  # "据8月10日…活动介绍，进博会于哪几天举办": the day the question is pinned to is not its answer
+        pinned = {(d.month, d.day) for d in q.dates}
+        spans = [sp for sp in spans if not {(m.month, m.day) for m in find_dates(sp.text)} & pinned]
     return not fitting(q.text, asked, quote, spans)
 
 

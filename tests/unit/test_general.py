@@ -1075,3 +1075,11 @@ def test_exports_do_not_answer_a_question_about_imports():
     assert "281.4亿元" not in (a.short_answer or "")
     both = _ask("吉林省上半年的进口额是多少？", body + "今年上半年，吉林省进口额为512.6亿元，同比下降3.1%。")
     assert not both.abstained and both.short_answer == "512.6亿元"
+
+
+def test_the_day_a_when_question_is_pinned_to_is_not_its_answer():
+    a = _ask("据8月10日的招商路演活动介绍，第六届进博会于哪几天举办？",
+             "8月10日下午，第六届中国国际进口博览会招商路演（浙江）活动在杭州市成功举办。"
+             "中国国际进口博览局副局长刘福学表示，第六届进博会将于今年11月5至10日在上海举办，目前各项筹办工作进展顺利。",
+             published=date(2023, 8, 10))
+    assert not a.abstained and "11月5至10日" in a.short_answer
