@@ -115,10 +115,21 @@ def compose(q: Question, passages: list[Passage], top: int = 12, idf: Idf | None
         # (未成年人组织聚众斗殴案件) when the typed spans find one; a phrase has no type to check the quote by
         typed = general(q, asked, passages, idf, similar)
         answer = answer if typed.abstained else typed
+    elif answer is not None and answer.abstained and not answer.citations and asked.kind in SPANS_OWN \
+            and not (q.places and not any(p.place_match for p in passages)):  # (no article of the asked place: refused)
+        # "据8月4日…交流会的介绍，上海从第几批次…起执行…新竞价规则" pinned by its date: the figure path found no
+        # sentence of that day to quote; a level, a title, a length of time is the typed spans' business
+        typed = general(q, asked, passages, idf, similar)
+        answer = answer if typed.abstained else typed
     if answer is None:  # not routed there, or no number of the asked unit where it looked: the typed spans'
         answer = general(q, asked, passages, idf, similar)
     answer.answer_type = asked.kind
     return answer
+
+
+# Asked types of a fixed shape the figure path cannot read (第三批次, 《…》, 三个月); not names or phrases, for which
+# its refusal of a question pinned by a place stands ("南昌市市长是谁": no 洪城红 for a mayor)
+SPANS_OWN = frozenset(("level", "work", "duration"))
 
 
 def _holds_no_asked_span(q: Question, asked: AskedType, answer: Answer) -> bool:

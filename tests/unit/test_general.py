@@ -1083,3 +1083,11 @@ def test_the_day_a_when_question_is_pinned_to_is_not_its_answer():
              "中国国际进口博览局副局长刘福学表示，第六届进博会将于今年11月5至10日在上海举办，目前各项筹办工作进展顺利。",
              published=date(2023, 8, 10))
     assert not a.abstained and "11月5至10日" in a.short_answer
+
+
+def test_a_level_pinned_to_a_day_no_sentence_names_is_read_from_the_typed_spans():
+    # the figure path finds no sentence of 8月4日 and refuses; a level is not its business
+    a = _ask("据2023年8月4日上海市嘉定区经营性土地出让工作交流会的介绍，上海从第几批次集中供地起执行新竞价规则？",
+             "据参会房企介绍，会上主办方称，上海市第三批次集中供地起，将执行新的竞价规则：竞价达到最高限价后，"
+             "进入竞“高品质建设”环节，最后方是摇号环节。", published=date(2023, 8, 5))
+    assert not a.abstained and a.short_answer.startswith("第三批")
