@@ -479,8 +479,17 @@ def _nearest(q: Question, passages: list[Passage], en: bool) -> Answer:
         return _abstain(q, head)
     _, s, m = best
     cite = citation(1, s.passage, [s])
-    near = say("nearest", en, date=m.text, quote=cite.quote)
+    near = say("nearest", en, date=_whole_range(s, m), quote=cite.quote)
     return Answer(q.raw, f"{head}{' ' if en else ''}{near}", True, [cite])
+
+
+def _whole_range(s: Sentence, m: DateMention) -> str:
+    """A range's end named with its start: "今年11月5至10日", not the start alone ("今年11月5")."""
+    if m.part == "start":
+        end = next((e for e in s.dates if e.part == "end" and e.start >= m.end), None)
+        if end is not None:
+            return s.passage.text[m.start:end.end]  # offsets into the passage
+    return m.text
 
 
 def _abstain(q: Question, message: str) -> Answer:

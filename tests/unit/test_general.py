@@ -1091,3 +1091,11 @@ def test_a_level_pinned_to_a_day_no_sentence_names_is_read_from_the_typed_spans(
              "据参会房企介绍，会上主办方称，上海市第三批次集中供地起，将执行新的竞价规则：竞价达到最高限价后，"
              "进入竞“高品质建设”环节，最后方是摇号环节。", published=date(2023, 8, 5))
     assert not a.abstained and a.short_answer.startswith("第三批")
+
+
+def test_the_nearest_reported_date_is_named_whole_when_it_is_a_range():
+    a = _ask("据8月10日招商路演活动介绍，第六届进博会将于今年哪几天在上海举办？",
+             "8月10日下午，第六届中国国际进口博览会招商路演（浙江）活动在杭州市成功举办。"
+             "中国国际进口博览局副局长刘福学表示，第六届进博会将于今年11月5至10日在上海举办，目前各项筹办工作进展顺利。",
+             published=date(2023, 8, 10))
+    assert "最近的是今年11月5至10日：" in a.answer  # not "今年11月5：", the range's start alone
