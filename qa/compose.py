@@ -149,8 +149,10 @@ def _holds_no_asked_span(q: Question, asked: AskedType, answer: Answer) -> bool:
 def routed_to_figures(q: Question, asked: AskedType) -> bool:
     """The figure path (slots next to the asked measure, the asked date and place, the nearest reported
     date) is for what it was built for: a question pinned by a date or a place, a count, a yes/no, or an
-    English question (its glossary maps it to the measures). Everything else goes by typed span."""
-    if q.dates or q.kind == "yesno" or asked.kind == "yesno" or _english(q):
+    English question (its glossary maps it to the measures). Everything else goes by typed span. A count
+    pinned by a date alone, with neither a place nor a daily-report measure, is not a daily figure: the date
+    names the report ("2023年8月15日发布的蓝皮书显示，…海洋生态保护红线面积约为多少"), not the figure's day."""
+    if q.dates and (q.places or q.measures or asked.kind != "count") or q.kind == "yesno" or asked.kind == "yesno" or _english(q):
         return True
     return bool(q.places) and (asked.kind in PINNED_KINDS or q.kind in ("person", "time"))
 

@@ -1099,3 +1099,13 @@ def test_the_nearest_reported_date_is_named_whole_when_it_is_a_range():
              "中国国际进口博览局副局长刘福学表示，第六届进博会将于今年11月5至10日在上海举办，目前各项筹办工作进展顺利。",
              published=date(2023, 8, 10))
     assert "最近的是今年11月5至10日：" in a.answer  # not "今年11月5：", the range's start alone
+
+
+def test_a_count_pinned_by_a_date_alone_is_read_by_its_typed_span_not_the_days_figure():
+    # no place and no daily-report measure: the date names the report, not the figure's day, and the figure path
+    # took the day's first total (319万平方公里) for the sea's share
+    a = _ask("2023年8月15日发布的蓝皮书显示，我国海洋生态保护红线面积约为多少？",
+             "8月15日，《中国生态保护红线蓝皮书》在首个全国生态日主场活动上发布。蓝皮书显示，全国划定生态保护红线面积"
+             "合计约319万平方公里，涵盖我国全部35个生物多样性保护优先区域。其中，海洋生态保护红线面积约15万平方公里。",
+             published=date(2023, 8, 15))
+    assert not a.abstained and "15万平方公里" in a.short_answer and "319" not in a.short_answer
