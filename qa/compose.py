@@ -110,15 +110,7 @@ def compose(q: Question, passages: list[Passage], top: int = 12, idf: Idf | None
         # "…最后备降在了哪个机场" pinned by its date: the figure path quotes the day's sentence, found by its date
         # and place; with no airport in it, it answers nothing. The typed spans' answer, or a refusal.
         answer = general(q, asked, passages, idf, similar)
-    elif answer is not None and not answer.abstained and asked.kind in PHRASE_KINDS and answer.short_answer is None:
-        # "模拟庭审的是一起什么案件" pinned by its date: the day's sentence quoted whole, or the phrase that answers
-        # (未成年人组织聚众斗殴案件) when the typed spans find one; a phrase has no type to check the quote by
-        typed = general(q, asked, passages, idf, similar)
-        answer = answer if typed.abstained else typed
-    elif answer is not None and answer.abstained and not answer.citations and asked.kind in SPANS_OWN \
-            and not (q.places and not any(p.place_match for p in passages)):  # (no article of the asked place: refused)
-        # "据8月4日…交流会的介绍，上海从第几批次…起执行…新竞价规则" pinned by its date: the figure path found no
-        # sentence of that day to quote; a level, a title, a length of time is the typed spans' business
+    elif answer is not None and _typed_may_better(q, asked, answer, passages):
         typed = general(q, asked, passages, idf, similar)
         answer = answer if typed.abstained else typed
     if answer is None:  # not routed there, or no number of the asked unit where it looked: the typed spans'
@@ -130,6 +122,18 @@ def compose(q: Question, passages: list[Passage], top: int = 12, idf: Idf | None
 # Asked types of a fixed shape the figure path cannot read (第三批次, 《…》, 三个月); not names or phrases, for which
 # its refusal of a question pinned by a place stands ("南昌市市长是谁": no 洪城红 for a mayor)
 SPANS_OWN = frozenset(("level", "work", "duration"))
+
+
+def _typed_may_better(q: Question, asked: AskedType, answer: Answer, passages: list[Passage]) -> bool:
+    """The figure path's answer, which stands unless the typed spans answer instead."""
+    if not answer.abstained:
+        # "模拟庭审的是一起什么案件" pinned by its date: the day's sentence quoted whole, or the phrase that answers
+        # (未成年人组织聚众斗殴案件) when the typed spans find one; a phrase has no type to check the quote by
+        return asked.kind in PHRASE_KINDS and answer.short_answer is None
+    # "据8月4日…交流会的介绍，上海从第几批次…起执行…新竞价规则" pinned by its date: the figure path found no sentence
+    # of that day to quote; a level, a title, a length of time is the typed spans' business. Not when no article
+    # is of the asked place: that refusal stands
+    return not answer.citations and asked.kind in SPANS_OWN and not (q.places and not any(p.place_match for p in passages))
 
 
 def _holds_no_asked_span(q: Question, asked: AskedType, answer: Answer) -> bool:
