@@ -128,8 +128,10 @@ def _typed_may_better(q: Question, asked: AskedType, answer: Answer, passages: l
     """The figure path's answer, which stands unless the typed spans answer instead."""
     if not answer.abstained:
         # "模拟庭审的是一起什么案件" pinned by its date: the day's sentence quoted whole, or the phrase that answers
-        # (未成年人组织聚众斗殴案件) when the typed spans find one; a phrase has no type to check the quote by
-        return asked.kind in PHRASE_KINDS and answer.short_answer is None
+        # (未成年人组织聚众斗殴案件) when the typed spans find one; a phrase has no type to check the quote by. So
+        # for a name, body, place or date when a date alone pins the question: the quote may name someone else
+        return answer.short_answer is None and (asked.kind in PHRASE_KINDS
+                                                or asked.kind in NAMED_BY_SPAN and not q.places)
     # "据8月4日…交流会的介绍，上海从第几批次…起执行…新竞价规则" pinned by its date: the figure path found no sentence
     # of that day to quote; a level, a title, a length of time is the typed spans' business. Not when no article
     # is of the asked place: that refusal stands
@@ -162,6 +164,9 @@ def routed_to_figures(q: Question, asked: AskedType) -> bool:
 
 
 PINNED_KINDS = frozenset(("person", "date", "time", "amount", "percent"))  # with a place, the figure path's title and date rules hold
+# Names, bodies, places and dates the typed spans read, when a date alone pins the question: the figure path found
+# that day's sentence, not the asked name in it ("2023年7月24日…临时股东大会上，…独立董事是谁" → 秦志华)
+NAMED_BY_SPAN = frozenset(("person", "org", "place", "date"))
 
 
 def _counts_another_measure(q: Question, best) -> bool:

@@ -1050,6 +1050,15 @@ def test_a_dated_what_question_is_answered_by_the_phrase_not_by_the_sentence_of_
     assert not a.abstained and "未成年人组织聚众斗殴案件" in a.short_answer
 
 
+def test_a_dated_who_question_is_answered_by_the_asked_name_not_by_whoever_the_sentence_of_its_day_names():
+    # the date finds the day's sentence, which names the company's clerk; the independent director who asked
+    # to speak is named in the next sentence, and the typed spans read him there
+    a = _ask("2023年7月24日中炬高新临时股东大会上，多次要求发言的独立董事是谁？",
+             "7月24日，中炬高新召开临时股东大会，公司证代郭毅航在现场组织股东登记等工作。"
+             "会上，独立董事秦志华多次要求发言，但未获主持人同意。")
+    assert not a.abstained and a.short_answer == "秦志华"
+
+
 def test_a_figure_of_a_state_abroad_is_found_in_a_passage_that_calls_it_that_state():
     a = _ask("2020年大选时民主党在佐治亚州富尔顿县拿下了多少比例的选票？",
              "特朗普或将声称富尔顿县小陪审团对他有偏见，以尝试让审判地点改到该州其它地方。"
