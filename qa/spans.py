@@ -282,7 +282,9 @@ _LATIN_NAME = re.compile(r"(?<![A-Za-z])(?P<name>[A-Z][a-z]+(?:[ -][A-Z][a-z]+){
 _SAYS = re.compile(r"\s*(?:分析|补充|解释|回应)?(?:说|表示|介绍|称|指出|认为|强调|透露|坦言|告诉|估计|估价)")
 
 
-def _persons(sentence: str) -> list[Span]:
+def _persons(sentence: str, named: bool = False) -> list[Span]:
+    """Names, and the roles that stand for who acted (鉴定专家, 电力工人); with ``named`` (the question asks which
+    holder of a role: "哪位副市长"), names only: the role is already the question's, and 副书记 is no one."""
     toks = pos_tokens(sentence)
     quoted = [(m.start() + 1, m.end() - 1) for m in _QUOTED.finditer(sentence)]
     spans: list[tuple[int, int]] = []
@@ -305,7 +307,7 @@ def _persons(sentence: str) -> list[Span]:
             continue
         if f in _PERSON_FLAGS and len(w) >= 2 or (f in _PERSON_FLAGS and _joined_name(toks, i)):
             spans.append((pos, pos + len(w)))
-        elif f in ("n", "nr", "nt", "nz", "j") and _ROLE_END.search(w):
+        elif f in ("n", "nr", "nt", "nz", "j") and _ROLE_END.search(w) and not named:
             start = pos
             if i > 0 and toks[i - 1][1] in ("n", "vn", "a", "b", "ns", "nz", "j", "an"):  # 电力|工人, 鉴定|专家
                 start = toks[i - 1][2]
@@ -340,8 +342,8 @@ def _transliterated(toks, sentence: str) -> list[tuple[int, int]]:
 _HAN_WORD = re.compile(r"[\u4e00-\u9fff]{1,6}")
 
 
-# The ends of place names that jieba tags as a person's (毛伊岛, 戴维营, 董家渡金融城): no given name ends so.
-_NOT_A_NAME = re.compile(r"[岛城营港湾礁峡]$")
+# The ends of place names that jieba tags as a person's (毛伊岛, 戴维营, 董家渡金融城, 徐汇区): no given name ends so.
+_NOT_A_NAME = re.compile(r"[岛城营港湾礁峡]$|^.{2,}[区县省]$")
 
 
 def _joined_name(toks, i: int) -> bool:
@@ -883,7 +885,7 @@ def find_spans(sentence: str, kind: str, unit: str | None = None, anchor: date |
         "date": lambda: [d for d in _dates(sentence, anchor) if unit is None or unit in d.text],
         "time": lambda: _times(sentence),
         "duration": lambda: _durations(sentence),
-        "person": lambda: _persons(sentence),
+        "person": lambda: _persons(sentence, named=bool(focus and _ROLE_END.search(focus))),
         "org": lambda: _orgs(sentence),
         "place": lambda: _places(sentence) + _venues(sentence) + _locatives(sentence),
         "work": lambda: _works(sentence),

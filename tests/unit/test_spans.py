@@ -244,6 +244,13 @@ def test_a_place_name_or_a_title_is_not_taken_for_a_person():
     assert "主席" not in "".join(texts("会上，福建省侨联主席陈明海致词。", "person"))
 
 
+def test_which_holder_of_a_role_is_answered_by_a_name_not_by_another_role():
+    # "哪位副市长" names the role: 副书记 (the mayor's other title) is no one, and 徐汇区 is a district
+    sentence = "市委副书记、市长龚正昨天在徐汇区调研在线新经济企业。"
+    assert [s.text for s in find_asked(sentence, classify("哪位副市长参加了调研？"))] == ["龚正"]
+    assert "副书记" in texts(sentence, "person")  # "谁…" may be answered by a role (鉴定专家, 电力工人)
+
+
 def test_a_count_of_places_or_a_relative_place_word_is_no_place():
     assert texts("希望粤陕两省文旅业界加强合作，维护地区和平。", "place") == []
     assert texts("他在陕西省西安市工作。", "place") == ["陕西省西安市"]
