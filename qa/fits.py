@@ -254,7 +254,8 @@ def _a_division(span: Span) -> bool:
 # span holding none of them (恐怖主义和极端主义 for 哪些部门或组织) lists something else.
 LIST_OF = ((re.compile(r"^(?:部门|组织|机构|单位|企业|公司|银行|高校|大学|医院|媒体)"), "org"),
            (re.compile(r"^(?:地区|城市|省份|省|市|地方|区县)"), "place"),
-           (re.compile(r"^(?:人|人员|嘉宾|代表|官员|领导人|球员|运动员|选手)"), "person"))
+           (re.compile(r"^(?:人|人员|嘉宾|代表|官员|领导人|球员|运动员|选手)"), "person"),
+           (re.compile(r"^[届批期轮季任]"), "ordinal"))  # "哪几届" is answered by 第七届、八届、九届
 
 
 # How a list span's items are read: each opens after a mark (ITEM_START), the words that close it ("等有关部门") are
@@ -265,10 +266,15 @@ LIST_MARKS = re.compile(r"[、，,和与及\s“”\"《》]")
 NAMED_SHARE = 0.5
 
 
+ORDINAL_ITEM = re.compile(r"[第首]?[\d一二三四五六七八九十百]+[届批期轮季任]")
+
+
 def _names_of(span: Span, kind: str) -> bool:
     """Every item of the span opens with a name of ``kind`` (an organisation, a place, a person), by the span
     finders, or names fill half of it: "衢州、台州、宁波、绍兴" and "杭州、宁波两市加入了…" list cities; "来自浙江、
     台湾两地的14支棒垒球队200" names two places but lists no cities."""
+    if kind == "ordinal":
+        return bool(ORDINAL_ITEM.search(span.text))
     text = LIST_TAIL.sub("", span.text)  # "海关等有关部门": the items, not the words that close the list
     found = [(sp.start, sp.end) for sp in find_spans(text, kind)]
     if kind == "place":

@@ -706,6 +706,15 @@ def test_a_sentence_writing_the_month_in_chinese_numerals_scores_as_one_writing_
     assert scores[0] == pytest.approx(scores[1])
 
 
+def test_which_editions_are_answered_by_the_ordinals_not_by_another_enumeration():
+    # "哪几届" asks for editions (jieba tags 届 an adverb here): 第七届、八届、九届, not the praise listed
+    # in the sentence before
+    a = _ask("钱正英曾担任哪几届全国政协副主席？",
+             "他说，钱正英同志担任全国政协副主席期间，忠于党、忠于人民，把毕生精力献给了中国革命、建设、改革事业。"
+             "钱正英同志是中国工程院资深院士，中国人民政治协商会议第七届、八届、九届全国委员会副主席。")
+    assert not a.abstained and "第七届、八届、九届" in a.short_answer
+
+
 def test_a_list_of_cities_is_mostly_city_names_not_a_phrase_that_names_two():
     a = _ask("第三届“海峡杯”浙台青少年棒垒球公开赛分别在哪些城市举行？",
              "7月30日，第三届“海峡杯”浙台青少年棒垒球公开赛在浙江衢州开赛，来自浙江、台湾两地的14支棒垒球队200余名球员参赛。"
