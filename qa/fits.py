@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from qa.answer_types import AskedType
 from qa.asked import measures_named, names_other_measure
-from qa.spans import Span, count_unit, find_spans
+from qa.spans import ROLE_HEADS, Span, count_unit, find_spans, names_in
 from zhtext.normalise import canon
 from zhtext.places import find_places, names_country
 from zhtext.pos import dictionary_tag, pos_tokens
@@ -422,6 +422,12 @@ def _not_the_source(text: str, span: Span) -> bool:
     return not (_SOURCE_BEFORE.search(text, max(0, span.start - 4), span.start) or _SOURCE_AFTER.match(text, span.end))
 
 
+@lru_cache(maxsize=256)
+def _names_asked(question: str) -> tuple[str, ...]:
+    """The people a question names ("参加会见的杨振斌是什么职务" → 杨振斌): names, not roles."""
+    return tuple(names_in(question))
+
+
 def fitting(question: str, asked: AskedType, text: str, spans: list[Span]) -> list[Span]:
     """The spans of sentence ``text`` that can answer ``question``, by every rule above."""
     keep = [sp for sp in spans if _stated(question, text, sp)]
@@ -462,6 +468,8 @@ def fitting(question: str, asked: AskedType, text: str, spans: list[Span]) -> li
         keep = [sp for sp in keep if _of_the_place(sp, place)]
     if asked.kind in ("org", "place") and (noun := ASKS_NAMED.search(question)):
         keep = [sp for sp in keep if _named_as(sp, noun.group(1))]
+    if asked.kind == "definition" and asked.head in ROLE_HEADS and (names := _names_asked(question)):
+        keep = [sp for sp in keep if any(text.startswith(n, sp.end) for n in names)]  # the asked person's post
     if asked.kind == "person" and ASKS_NAME.search(question):
         keep = [sp for sp in keep if _a_name(sp)]
     if ASKS_COUNTRY.search(question):

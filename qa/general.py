@@ -25,7 +25,7 @@ from qa.attributes import Attribute, asked_attribute, asked_term, defines, state
 from qa.fits import CLAUSE_START, FIGURE_KINDS, clause_around, fitting, negated
 from qa.frame import fill, frame_of
 from qa.sentences import Sentence, sentences_of
-from qa.spans import Span, find_asked, short_names, span_not_in_question
+from qa.spans import ROLE_HEADS, Span, find_asked, short_names, span_not_in_question
 from qa.weights import WEIGHTS as W
 from zhtext.dates import find_dates
 from zhtext.normalise import canon, months_as_digits
@@ -251,7 +251,8 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
         elif inside:  # the typed span that fills the question's gap is the answer
             c.spans = _coordinated(s.text, inside) if asked.kind in NAMES else inside
             c.score += W.g_frame_span
-        elif not c.spans and filled.span and asked.kind not in TYPED and span_not_in_question(filled.span, question) \
+        elif not c.spans and filled.span and asked.kind not in TYPED and asked.head not in ROLE_HEADS \
+                and span_not_in_question(filled.span, question) \
                 and _novel(filled.span.text, question) >= W.novel_chars \
                 and not negated(s.text, filled.span):
             c.best = filled.span

@@ -325,6 +325,39 @@ def _persons(sentence: str, named: bool = False) -> list[Span]:
     return [Span(s, e, sentence[s:e], "person") for s, e in merged if not (e in names and _ROLE_END.search(sentence[s:e]))]
 
 
+# "杨振斌是什么职务", "原来担任什么职务": the question asks for a person's post; the answer is the title
+# written right before the name ("上海交通大学党委书记杨振斌"), never a phrase ending in 职务 ("严重职务违法").
+ROLE_HEADS = frozenset(("职务", "职位", "官职", "头衔", "身份"))
+_TITLE_WORD_FLAGS = {"n", "nt", "ns", "nz", "j", "b", "vn", "an", "nr", "l"}
+
+
+def names_in(text: str) -> list[str]:
+    """The people ``text`` names, not the roles that stand for them."""
+    return [sp.text for sp in _persons(text, named=True)]
+
+
+def _titles(sentence: str) -> list[Span]:
+    """The title right before each name: the nouns back from the name to a preposition, verb or punctuation,
+    ending in a role; 、 only between two roles ("青岛市政协原党组书记、主席汲斌昌")."""
+    toks = pos_tokens(sentence)
+    starts = {sp.start for sp in _persons(sentence, named=True)}
+    out = []
+    for i, (_, _, pos) in enumerate(toks):
+        if pos not in starts or i == 0 or not _ROLE_END.search(toks[i - 1][0]):
+            continue
+        j = i - 1
+        while j > 0:
+            w, f, _ = toks[j - 1]
+            if w == "、" and j > 1 and _ROLE_END.search(toks[j - 2][0]):
+                j -= 1
+            elif f in _TITLE_WORD_FLAGS and toks[j - 1][2] not in starts:  # another name ends the title
+                j -= 1
+            else:
+                break
+        out.append(Span(toks[j][2], pos, sentence[toks[j][2]:pos], "definition"))
+    return out
+
+
 def _transliterated(toks, sentence: str) -> list[tuple[int, int]]:
     """The parts of a foreign name joined by a name separator ("维多利亚·纽兰"), whatever jieba tags them (here
     two places): the separator joins given name and surname, and nothing else in news prose. Not inside a
@@ -873,6 +906,8 @@ def find_spans(sentence: str, kind: str, unit: str | None = None, anchor: date |
         return []
     if kind in ("count", "amount"):
         return _numbers(sentence, kind, unit)
+    if kind == "definition" and head in ROLE_HEADS:  # "杨振斌是什么职务": the titles names carry, nothing else
+        return _titles(sentence)
     extra = _headed(sentence, head, kind) if head and kind in ("definition", "list", "open") else []
     if focus and kind == "open":
         extra += _objects(sentence, focus, kind)

@@ -706,6 +706,20 @@ def test_a_sentence_writing_the_month_in_chinese_numerals_scores_as_one_writing_
     assert scores[0] == pytest.approx(scores[1])
 
 
+def test_a_named_persons_post_is_the_title_before_that_name_not_before_the_one_beside_it():
+    a = _ask("参加会见的杨振斌是什么职务？",
+             "上海交通大学党委书记杨振斌、世界工程组织联合会中国委员会副主席凌文参加会见。")
+    assert not a.abstained and a.short_answer == "上海交通大学党委书记"
+
+
+def test_a_post_is_not_answered_by_a_phrase_that_only_ends_in_the_word_post():
+    # "构成严重职务" fills the question's gap (担任什么职务) by its words, and is no post
+    question = parse("被开除党籍和公职的汲斌昌原来担任什么职务？").text
+    found = candidates(question, classify(question), _passages(
+        "汲斌昌严重违反党的政治纪律、组织纪律、廉洁纪律和生活纪律，构成严重职务违法并涉嫌受贿犯罪。"))
+    assert [c.best for c in found] == [None]
+
+
 def test_which_editions_are_answered_by_the_ordinals_not_by_another_enumeration():
     # "哪几届" asks for editions (jieba tags 届 an adverb here): 第七届、八届、九届, not the praise listed
     # in the sentence before

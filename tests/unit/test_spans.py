@@ -251,6 +251,13 @@ def test_which_holder_of_a_role_is_answered_by_a_name_not_by_another_role():
     assert "副书记" in texts(sentence, "person")  # "谁…" may be answered by a role (鉴定专家, 电力工人)
 
 
+def test_a_post_asked_for_is_the_title_written_before_a_name():
+    found = texts("中央纪委国家监委对山东省青岛市政协原党组书记、主席汲斌昌严重违纪违法问题进行了立案审查调查。",
+                  "definition", head="职务")
+    assert found == ["山东省青岛市政协原党组书记、主席"]  # 、 between two roles; not the 对 before them
+    assert texts("汲斌昌构成严重职务违法并涉嫌受贿犯罪。", "definition", head="职务") == []  # ends in 职务, is none
+
+
 def test_a_count_of_places_or_a_relative_place_word_is_no_place():
     assert texts("希望粤陕两省文旅业界加强合作，维护地区和平。", "place") == []
     assert texts("他在陕西省西安市工作。", "place") == ["陕西省西安市"]
