@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from zhtext.pos import pos_tags
-from zhtext.vocabulary import COUNTERS, CURRENCIES, MULTIPLIERS, longest_first
+from zhtext.vocabulary import COUNTERS, CURRENCIES, MONEY_WORDS, MULTIPLIERS, alternation, longest_first
 
 KINDS = ("count", "amount", "percent", "date", "time", "duration", "person", "org", "place", "work", "level",
          "list", "definition", "yesno", "open")
@@ -45,9 +45,7 @@ _HOW_MANY = r"(?:多少|(?<!哪)几)"
 _COUNTERS_ASKED = "|".join(re.escape(c) + ("(?![有企资营债库])" if c == "国" else "")
                            for c in sorted(COUNTERS, key=len, reverse=True))  # 哪几个部门 asks which ones (a list), not how many
 _CHANGE = r"(?:增长|下降|上涨|下跌|提高|降低|减少|增加|回落|上升|收窄|扩大|缩小|提升|下滑|增|降|涨|跌)"
-_MONEY_WORDS = (r"(?:金额|价格|价值|价钱|收入|利润|营业额|营收|估价|售价|票价|成本|投资额|销售额|成交额|余额|费用|工资|薪资|资金|"
-                r"奖金|补贴|经费|助学金|捐款|罚款|赔偿|市值|总额|生产总值|产值|GDP|税收|预算|贷款|融资|募资|保费|租金|房价|投资|损失|"
-                r"支出|花费)")
+_MONEY_WORDS = rf"(?:{alternation(MONEY_WORDS)})"
 _PERCENT_WORDS = r"(?:税率|利率|汇率|费率|比率|比重|占比|比例|增长率|增速|增幅|降幅|涨幅|跌幅|出口税|关税|失业率|通胀率|覆盖率|参与率|合格率|率)"
 _ORG_NOUNS = (r"(?:部门|单位|机构|组织|公司|企业|集团|银行|学校|大学|高校|学院|高中|中学|小学|幼儿园|院校|医院|媒体|基金会|基金|协会|学会|团体|政党|机关|"
               r"法院|政府|部委|委员会|球队|俱乐部|品牌|平台|网站|报社|电视台|交易所|研究所|研究院|实验室|工厂|厂家|厂商|运营商|航空公司|"

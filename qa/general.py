@@ -96,10 +96,23 @@ def _places_abroad(question: str) -> list[str]:
     is the figure path's, or the article's subject named once in a long report ("南关区…全区"); nor 中国, which
     Chinese news calls 我国."""
     home = {m.text for m in find_places(question)} | {"中国"}
-    named = [w if f == "ns" else _place_opening(w) for w, f, _ in pos_tokens(question) if f in ("ns", "nt")]
+    toks = pos_tokens(question)
+    named: list[str] = []
+    named_home: set[str] = set()
+    for i, (w, f, _) in enumerate(toks):
+        if f not in ("ns", "nt"):
+            continue
+        # a place written right after a Chinese one lies in it ("浙江海宁长安镇": 海宁, then 长安镇), and a town
+        # or village is China's: places the gazetteer does not list, not abroad
+        if i > 0 and toks[i - 1][1] == "ns" and (toks[i - 1][0] in home or toks[i - 1][0] in named_home) \
+                or _CHINESE_SETTLEMENT.search(w):
+            named_home.add(w)
+            continue
+        named.append(w if f == "ns" else _place_opening(w))
     return [canon(w) for w in named if len(w) >= 2 and w not in home]
 
 
+_CHINESE_SETTLEMENT = re.compile(r"(?:镇|乡|村|街道|社区)$")
 _ADMIN_UNITS = frozenset(("县", "州", "郡", "市", "省", "区"))
 
 

@@ -20,6 +20,7 @@ from zhtext.pos import dictionary_tag, pos_tokens
 from zhtext.vocabulary import (
     COUNTERS,
     CURRENCIES,
+    MONEY_WORDS,
     MULTIPLIERS,
     PLACE_ABBREVIATIONS,
     SURNAMES,
@@ -60,6 +61,10 @@ _COUNT = re.compile(
 # duration, "540岁" an age; those are other spans' business (or another question's).
 _BARE = re.compile(rf"(?<![\d.])(?:{_APPROX}\s*)?{_ARABIC}(?:{_MULT})?(?![\d.])(?!\s*(?:[%％‰℃]|个?百分点|倍|"
                    r"个?(?:小时|月|星期|工作日)|[天年周岁秒分日号时点]))")  # "27日9时": a day and an hour, never a count
+# A sum whose currency goes unsaid: a number in 万/亿, nothing after it that counts or measures something else
+_UNSAID_SUM = re.compile(rf"(?<![\d.])(?:{_APPROX}\s*)?{_ARABIC}(?:{_MULT})(?![\d.]|{longest_first(COUNTERS)}|{_SYMBOL_UNITS}|"
+                         rf"{longest_first(CURRENCIES)}|[%％‰天年周岁秒分日号时点次元])")
+_MONEY_WORD = re.compile(longest_first(MONEY_WORDS))
 _YEAR = re.compile(r"(?:(?:19|20)\d{2}|[〇零一二三四五六七八九]{4})\s*年")
 
 _PERCENT = re.compile(
@@ -77,6 +82,10 @@ def _numbers(sentence: str, kind: str, unit: str | None) -> list[Span]:
     if kind == "amount":
         found = [Span(m.start(), m.end(), m.group(0), kind) for m in _MONEY.finditer(sentence)
                  if unit is None or _currency(unit) == m.group("cur")]
+        if unit is None:  # "销售额就有6000万": a sum in 万 or 亿 whose clause names what money it is
+            taken = [(s.start, s.end) for s in found]
+            found += [Span(m.start(), m.end(), m.group(0), kind) for m in _UNSAID_SUM.finditer(sentence)
+                      if not _overlaps(m.span(), taken) and _MONEY_WORD.search(_clause_before(sentence, m.start()))]
         return found
     years = [(m.start(), m.end()) for m in _YEAR.finditer(sentence)] + [(d.start, d.end) for d in find_dates(sentence)]
     money = [(m.start(), m.end()) for m in _MONEY.finditer(sentence)]
@@ -139,6 +148,12 @@ def _is_ordinal(sentence: str, num_start: int) -> bool:
 
 def _inside(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
     return any(s <= span[0] and span[1] <= e for s, e in others)
+
+
+def _clause_before(sentence: str, end: int) -> str:
+    """The words of ``end``'s clause before it: back to the last comma or stop."""
+    start = max((m.end() for m in re.finditer(r"[，,。；;！!？?]", sentence[:end])), default=0)
+    return sentence[start:end]
 
 
 def _overlaps(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:

@@ -56,14 +56,19 @@ def own_years(text: str) -> set[int]:
 
 def year_of(text: str, start: int, end: int) -> int | None:
     """The year the figure at text[start:end] is of: the last year named before it in its sentence ("而在此前的
-    2022年，…报名人数57.48万人"), else the first named after it in its clause; None when there is none."""
+    2022年，…报名人数57.48万人"), else the first named after it in its clause; None when there is none, or when
+    a relative year stands nearer it ("2022年双十二期间…，光是今年上半年，销售额就有6000万": the article's year,
+    which the sentence alone does not give)."""
     years = _own(text)
     before = [m for m in years if m.end() <= start]
     if before:
-        return int(before[-1].group(1))
+        return None if _RELATIVE_YEAR.search(text, before[-1].end(), start) else int(before[-1].group(1))
     stop = re.search(r"[，,。；;！!？?]", text[end:])
     after = [m for m in years if m.start() >= end and (stop is None or m.start() < end + stop.start())]
     return int(after[0].group(1)) if after else None
+
+
+_RELATIVE_YEAR = re.compile(r"今年|去年|明年|前年|本年度|当年")
 
 
 def _own(text: str) -> list[re.Match]:

@@ -1082,6 +1082,17 @@ def test_a_dated_who_question_is_answered_by_the_asked_name_not_by_whoever_the_s
     assert not a.abstained and a.short_answer == "秦志华"
 
 
+def test_a_companys_sum_is_answered_in_a_report_from_a_city_of_the_asked_province_without_a_currency():
+    # 海宁 and 长安镇 are no places abroad though the gazetteer does not list them; the city the report is filed
+    # from (嘉兴) does not make a company's sum that city's; 6000万 is a sum though it says no 元; and its year is
+    # 今年, not the 2022年 named earlier in the sentence
+    a = _ask("浙江海宁长安镇乡贤李正平做花卉直播带货，他的公司2023年上半年销售额达到多少？",
+             "中新网嘉兴7月25日电 花农李正平回忆了创业的经历。"
+             "李正平将直播带货模式运用到传统农业，公司的线上销售额不断攀升，2022年双十二期间，团队荣获线上直播销量第一，"
+             "光是今年上半年，销售额就有6000万，逐步成为具有代表性的地方龙头花企。")
+    assert not a.abstained and a.short_answer == "6000万"
+
+
 def test_a_figure_of_a_state_abroad_is_found_in_a_passage_that_calls_it_that_state():
     a = _ask("2020年大选时民主党在佐治亚州富尔顿县拿下了多少比例的选票？",
              "特朗普或将声称富尔顿县小陪审团对他有偏见，以尝试让审判地点改到该州其它地方。"

@@ -258,6 +258,12 @@ def test_a_post_asked_for_is_the_title_written_before_a_name():
     assert texts("汲斌昌构成严重职务违法并涉嫌受贿犯罪。", "definition", head="职务") == []  # ends in 职务, is none
 
 
+def test_a_sum_in_wan_is_money_only_when_its_clause_names_money():
+    assert texts("光是今年上半年，销售额就有6000万，成为龙头花企。", "amount") == ["6000万"]
+    assert texts("相关笔记超过40多万篇，浏览量超过6000万。", "amount") == []  # views, not money
+    assert texts("营收达1.2亿元。", "amount") == ["达1.2亿元"]  # with its currency, as before
+
+
 def test_a_count_of_places_or_a_relative_place_word_is_no_place():
     assert texts("希望粤陕两省文旅业界加强合作，维护地区和平。", "place") == []
     assert texts("他在陕西省西安市工作。", "place") == ["陕西省西安市"]

@@ -96,6 +96,14 @@ def test_an_annual_average_is_a_period_of_the_whole_year():
     assert periods("年均增长5.2%") == {(1, 12)}
 
 
+def test_a_relative_year_nearer_a_figure_than_a_named_year_leaves_its_year_unknown():
+    from zhtext.periods import year_of
+    text = "2022年双十二期间，团队荣获销量第一，光是今年上半年，销售额就有6000万。"
+    assert year_of(text, text.index("6000万"), len(text) - 1) is None  # 今年: the article's year
+    text = "而在此前的2022年，江西省普通高考报名人数57.48万人。"
+    assert year_of(text, text.index("57.48"), text.index("人。")) == 2022
+
+
 def test_a_place_inside_a_longer_place_name_is_not_named():
     from zhtext.places import names_whole
 
