@@ -837,7 +837,8 @@ _MODIFIER_FLAGS = {"n", "vn", "a", "an", "b", "nz", "ns", "nt", "nr", "nrt", "j"
 
 def _headed(sentence: str, head: str, kind: str) -> list[Span]:
     """Phrases ending in the asked noun with a modifier before it: "什么原则" → 互利共赢原则,
-    "哪个段" → 磨万段. Up to four modifier words (one 的 inside), never across punctuation."""
+    "哪个段" → 磨万段. Up to four modifier words (one 的 inside), never across punctuation. Every word of
+    the asked noun is in the phrase: "什么样的合作领域" is not answered by 研究领域 (深化合作的领域 answers)."""
     toks = pos_tokens(sentence)
     head_words = [w for w, _, _ in pos_tokens(head)]
     last = head_words[-1] if head_words else head
@@ -855,7 +856,7 @@ def _headed(sentence: str, head: str, kind: str) -> list[Span]:
         if j == i:
             continue
         start, end = toks[j][2], pos + len(w)
-        if sentence[start:end] != head and end - start > len(last):
+        if sentence[start:end] != head and end - start > len(last) and all(h in sentence[start:end] for h in head_words):
             out.append(Span(start, end, sentence[start:end], kind))
     return out
 

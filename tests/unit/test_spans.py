@@ -264,6 +264,11 @@ def test_a_sum_in_wan_is_money_only_when_its_clause_names_money():
     assert texts("营收达1.2亿元。", "amount") == ["达1.2亿元"]  # with its currency, as before
 
 
+def test_a_phrase_headed_by_the_asked_noun_holds_all_of_it():
+    assert texts("而日本固守现有的研究领域，缺乏新开拓的姿态。", "definition", head="合作领域") == []  # 研究, not 合作
+    assert "深化合作的领域" in texts("人工智能等都是两国可以深化合作的领域。", "definition", head="合作领域")
+
+
 def test_a_count_of_places_or_a_relative_place_word_is_no_place():
     assert texts("希望粤陕两省文旅业界加强合作，维护地区和平。", "place") == []
     assert texts("他在陕西省西安市工作。", "place") == ["陕西省西安市"]
