@@ -27,6 +27,8 @@ _TAIL = re.compile(r"[？?！!。．.\s]*$|(?:呢|吗|啊)[？?！!。\s]*$")
 _EDGE = re.compile(r"^[的了是为着在到于，,、：:“”\"\s]+|[的了是为着，,、：:“”\"\s]+$")
 _AGENT = re.compile(r"[是被由为把将让给]")
 _CLAUSE = re.compile(r"[，,。；;！!？?：:\n]")
+# What says what a thing is, after its name: "主题是…", "主题为…", "主题：…", "名为…", "(下称“…”)"
+_COPULA = re.compile(r"\s*(?:的)?(?:就是|即是|是|为|即|系|叫做?|称为|名为|[：:]|[（(](?:以下|下)?(?:简称|称))")
 MIN_PIECE = 2  # characters: one character ("的", "了") matches anywhere
 NEAR_GAP = 3  # a left piece must end within this many characters of the question word (right: start)
 MAX_GAP = 40  # the longest answer a frame gap is read as
@@ -38,6 +40,7 @@ FULL_MATCH = 6  # characters matched next to the gap that count as a full match 
 class Frame:
     left: str  # the question before its question word ("HXN3型内燃机车将在中老铁路承担")
     right: str  # after it, without the closing particle ("工作任务")
+    copula: bool = False  # the question word follows 是 ("…防晒霜是什么…"): the answer is what the left words are
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,8 @@ def frame_of(question: str) -> Frame | None:
     m = _WH.search(text)
     if m is None:
         return None
-    return Frame(text[: m.start()], text[m.end():])
+    # "…被扣留的是什么" is a cleft, not a copula: the answer is what was held ("被扣留的化肥")
+    return Frame(text[: m.start()], text[m.end():], m.group(0).startswith("是") and not text[: m.start()].endswith("的"))
 
 
 def _piece(context: str, sentence: str, from_end: bool, after: int = 0, limit: int | None = None) -> tuple[int, int]:
@@ -104,6 +108,8 @@ def fill(frame: Frame, sentence: str) -> Fill:
         # "博览会由哪个单位承办" of "博览会由商务部…共同主办，西安市贸促会承办": the asked verb after the asked noun
         # stands in a later clause, whose doer right before it fills the gap; the left words' clause has another verb
         span = _span(sentence, doer[0], _with_head(frame, sentence, doer[1]))
+    elif kl and frame.copula and not _COPULA.match(sentence, left_end):
+        span = None  # "涂抹防晒霜是什么…" read in "防晒霜空瓶无论是…": what follows the subject is not what it is
     elif kl:
         stop = _CLAUSE.search(sentence, left_end)
         span = _span(sentence, left_end, min(stop.start() if stop else len(sentence), left_end + MAX_GAP))

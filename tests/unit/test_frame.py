@@ -98,3 +98,13 @@ def test_a_lone_verb_in_the_gap_is_no_answer():
     assert f.span is None
     f = fill(frame_of("为对方企业提供什么样的营商环境？"), "为对方企业提供公平、开放、非歧视性的营商环境。")
     assert f.span is not None and "非歧视性的营商环境" in f.span.text
+
+
+def test_what_a_thing_is_follows_its_name_and_a_copula_not_any_words():
+    asked = frame_of("涂抹防晒霜是什么防晒措施？")
+    assert fill(asked, "可回收物防晒霜空瓶无论是塑料制品，还是玻璃制品，都属于可回收物！").span is None
+    got = fill(frame_of("今年母乳喂养周的主题是什么？"), "今年母乳喂养周的主题为“职场母乳喂养”。")
+    assert got.span is not None and "职场母乳喂养" in got.span.text
+    cleft = frame_of("在欧洲港口被扣留的是什么？")  # a cleft: what was held, written "被扣留的化肥"
+    got = fill(cleft, "目前在欧洲港口被扣留的化肥多达26万吨。")
+    assert not cleft.copula and got.span is not None and "化肥" in got.span.text
