@@ -100,8 +100,8 @@ def _places_abroad(question: str) -> list[str]:
     named: list[str] = []
     named_home: set[str] = set()
     for i, (w, f, _) in enumerate(toks):
-        if f not in ("ns", "nt"):
-            continue
+        if f not in ("ns", "nt") or f == "ns" and dictionary_tag(w) is None and not _PLACE_END.search(w):
+            continue  # jieba tags word scraps as places ("人口|中占比"): a place it does not list ends like one (富尔顿县)
         # a place written right after a Chinese one lies in it ("浙江海宁长安镇": 海宁, then 长安镇), and a town
         # or village is China's: places the gazetteer does not list, not abroad
         if i > 0 and toks[i - 1][1] == "ns" and (toks[i - 1][0] in home or toks[i - 1][0] in named_home) \
@@ -112,6 +112,7 @@ def _places_abroad(question: str) -> list[str]:
     return [canon(w) for w in named if len(w) >= 2 and w not in home]
 
 
+_PLACE_END = re.compile(r"[县州郡市省区岛湾港国城洲]$")
 _CHINESE_SETTLEMENT = re.compile(r"(?:镇|乡|村|街道|社区)$")
 _ADMIN_UNITS = frozenset(("县", "州", "郡", "市", "省", "区"))
 

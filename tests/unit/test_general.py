@@ -1093,6 +1093,13 @@ def test_a_companys_sum_is_answered_in_a_report_from_a_city_of_the_asked_provinc
     assert not a.abstained and a.short_answer == "6000万"
 
 
+def test_a_word_scrap_jieba_tags_as_a_place_is_no_place_abroad_the_passage_must_name():
+    # "在人口中占比多少": jieba tags 中占比 a place; it names no country, so 16% is still this street's share
+    a = _ask("新虹街道80岁以上老人在人口中占比多少？",
+             "新虹服务办为500多位社区高龄独居老人开展隐患排查。据悉，新虹街道80岁以上老人占16%，老年人生活面临多重安全风险。")
+    assert not a.abstained and a.short_answer == "16%"
+
+
 def test_a_figure_of_a_state_abroad_is_found_in_a_passage_that_calls_it_that_state():
     a = _ask("2020年大选时民主党在佐治亚州富尔顿县拿下了多少比例的选票？",
              "特朗普或将声称富尔顿县小陪审团对他有偏见，以尝试让审判地点改到该州其它地方。"
