@@ -180,3 +180,11 @@ def test_which_school_is_an_organisation():
 def test_which_days_is_a_date_and_which_aspects_no_place():
     assert classify("第六届进博会于2023年哪几天举办？").kind == "date"  # not 几天, a duration
     assert classify("下一步关爱帮扶困难退役军人要在哪几个方面下功夫？").kind != "place"  # 在哪 of 在哪几个方面
+
+
+def test_how_many_pages_is_a_count_in_pages():
+    # "这份规定有多少页" is answered by 1087页, not by the "一项" of "提出一项长达1087页的规定"
+    asked = classify("这份规定有多少页？")
+    assert (asked.kind, asked.unit) == ("count", "页")
+    from qa.spans import find_asked
+    assert [s.text for s in find_asked("监管机构最近提出一项长达1087页的规定。", asked)] == ["达1087页"]
