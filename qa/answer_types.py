@@ -88,6 +88,9 @@ RULES: list[TypeRule] = [
              "(排名第十的是哪座城市 asks a city)"),
     TypeRule("amount_unit", "amount", _r(rf"{_HOW_MANY}(?:个)?(?P<unit>{_MONEY_UNIT})|多少钱|几块钱|什么价位"),
              "a sum in a named currency (多少亿元, 多少美元, 多少钱); before counts, since it holds 多少"),
+    TypeRule("count_age", "count", _r(r"多大(?:的)?(?:年纪|年龄|岁数)|(?:年纪|年龄|岁数)(?:有|是|为)?(?:多大|多少)"),
+             "an age asked without its counter (多大年纪, 年龄是多少): a count in 岁, not the first figure of the sentence "
+             "(约142毫升); before count_unit and the bare 多大"),
     TypeRule("count_unit", "count", _r(rf"{_HOW_MANY}(?P<unit>{_COUNTERS_ASKED})"),
              "a count with its counter (多少人, 几轮, 多少公里): the counter tells which number answers"),
     TypeRule("percent_rate", "percent", _r(rf"{_PERCENT_WORDS}[^，,。？?]{{0,8}}(?:多少|几|多高)|(?:多少|几)的?{_PERCENT_WORDS}"),
@@ -183,6 +186,8 @@ def classify(question_text: str) -> AskedType:
         unit = (m.groupdict().get("unit") or None) if rule.kind in ("count", "amount") else None
         if rule.name == "amount_unit" and unit is None and "钱" in m.group(0):
             unit = "元"
+        if rule.name == "count_age":
+            unit = "岁"
         if unit is None and rule.kind == "count":
             unit = next((u for suffix, u in _FOCUS_UNITS if focus.endswith(suffix)), None)
         if rule.kind == "percent":

@@ -14,6 +14,7 @@ EXAMPLES = {
     "date_when": ("这座博物馆是哪一年建成开放的？", "date"),
     "level_rank": ("该市空气质量在全省排名第几？", "level"),
     "amount_unit": ("项目总投资多少亿元？", "amount"),
+    "count_age": ("获救的那位老人今年多大年纪？", "count"),
     "count_unit": ("本次马拉松共有多少人参赛？", "count"),
     "percent_rate": ("该省上半年的失业率是多少？", "percent"),
     "percent_change": ("全市社会消费品零售总额同比增长了多少？", "percent"),
@@ -188,3 +189,12 @@ def test_how_many_pages_is_a_count_in_pages():
     assert (asked.kind, asked.unit) == ("count", "页")
     from qa.spans import find_asked
     assert [s.text for s in find_asked("监管机构最近提出一项长达1087页的规定。", asked)] == ["达1087页"]
+
+
+def test_an_age_asked_without_its_counter_is_a_count_in_years_of_age():
+    # "患者今年多大年纪" is not answered by the first figure of the sentence (约142毫升)
+    from qa.spans import find_asked
+    asked = classify("接受捐献的那位血液病患者今年多大年纪？")
+    assert (asked.kind, asked.unit) == ("count", "岁")
+    assert find_asked("员工邓色倩成功捐献约142毫升造血干细胞混悬液，为一名血液病患者送去希望。", asked) == []
+    assert [s.text for s in find_asked("这位患者今年32岁，来自河北。", asked)] == ["32岁"]
