@@ -13,7 +13,15 @@ import unicodedata
 from dataclasses import dataclass
 
 from zhtext.pos import pos_tags
-from zhtext.vocabulary import COUNTERS, CURRENCIES, MONEY_WORDS, MULTIPLIERS, alternation, longest_first
+from zhtext.vocabulary import (
+    COUNTERS,
+    CURRENCIES,
+    MONEY_WORDS,
+    MULTIPLIERS,
+    ORDINAL_COUNTERS,
+    alternation,
+    longest_first,
+)
 
 KINDS = ("count", "amount", "percent", "date", "time", "duration", "person", "org", "place", "work", "level",
          "list", "definition", "yesno", "open")
@@ -208,10 +216,6 @@ _HEAD_FLAGS = {"n", "vn", "nz", "j", "an", "nt", "ns", "l", "ng", "nr"}
 _HEAD_SKIP = {"的", "样", "样的", "个", "些", "种", "类", "一", "项", "条", "位", "家", "类型", "种类", "方面的"}
 
 
-# Counters of editions and batches, which jieba may tag as adverbs ("哪几届" → 届 d): still the asked head.
-_ORDINAL_COUNTERS = frozenset("届批期轮季任")
-
-
 def _head(text: str, end: int) -> str:
     """The noun phrase right after the question word, e.g. 福利设施 in "什么类型的福利设施"; a lone
     counter counts ("哪个段" → 段); a verb ("吃什么", "做了什么") gives none."""
@@ -224,7 +228,8 @@ def _head(text: str, end: int) -> str:
     for k, (w, f) in enumerate(rest):
         if k + 1 < len(rest) and rest[k + 1][0] in ("了", "着", "过"):
             break  # "哪个方面叫响了": 叫响 is the verb, not part of the noun
-        if f in _HEAD_FLAGS or (not head and (f == "q" or w in _ORDINAL_COUNTERS)):
+        # a lone counter heads it, an edition's too though jieba may tag it an adverb ("哪几届" → 届 d)
+        if f in _HEAD_FLAGS or (not head and (f == "q" or len(w) == 1 and w in ORDINAL_COUNTERS)):
             head.append(w)
         else:
             break

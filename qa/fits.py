@@ -17,7 +17,7 @@ from qa.spans import ROLE_HEADS, Span, count_unit, find_spans, names_in
 from zhtext.normalise import canon
 from zhtext.places import find_places, names_country
 from zhtext.pos import dictionary_tag, pos_tokens
-from zhtext.vocabulary import SPECIFIC, SURNAMES
+from zhtext.vocabulary import ORDINAL_COUNTERS, SPECIFIC, SURNAMES
 
 FIGURE_KINDS = frozenset(("count", "amount", "percent"))
 CLAUSE_START = re.compile(r"[，,。；;：:！!？?、\s（(“”]")  # where a clause or a list item opens
@@ -255,7 +255,7 @@ def _a_division(span: Span) -> bool:
 LIST_OF = ((re.compile(r"^(?:部门|组织|机构|单位|企业|公司|银行|高校|大学|医院|媒体)"), "org"),
            (re.compile(r"^(?:地区|城市|省份|省|市|地方|区县)"), "place"),
            (re.compile(r"^(?:人|人员|嘉宾|代表|官员|领导人|球员|运动员|选手)"), "person"),
-           (re.compile(r"^[届批期轮季任]"), "ordinal"))  # "哪几届" is answered by 第七届、八届、九届
+           (re.compile(rf"^[{ORDINAL_COUNTERS}]"), "ordinal"))  # "哪几届" is answered by 第七届、八届、九届
 
 
 # How a list span's items are read: each opens after a mark (ITEM_START), the words that close it ("等有关部门") are
@@ -266,7 +266,7 @@ LIST_MARKS = re.compile(r"[、，,和与及\s“”\"《》]")
 NAMED_SHARE = 0.5
 
 
-ORDINAL_ITEM = re.compile(r"[第首]?[\d一二三四五六七八九十百]+[届批期轮季任]")
+ORDINAL_ITEM = re.compile(rf"[第首]?[\d一二三四五六七八九十百]+[{ORDINAL_COUNTERS}]")
 
 
 def _names_of(span: Span, kind: str) -> bool:

@@ -105,8 +105,9 @@ def counted_place(q: Question, s: Sentence, slot: Slot) -> tuple[Place, bool] | 
     """The place a number counts, when it is not the asked one, and whether it lies inside it: 长春's 574例
     is not 吉林省's figure (inside), 梅河口's 5000人 not 长春's (not inside), 吉林省's 1834例 not 长春's. The
     place is the last one the number's clause names before it ("南昌市西湖区6例" counts 西湖区), else, when the
-    sentence names no place before it, the article's main city ("全市新增…"), but only for a daily-report measure
-    (a company's sales in a 嘉兴 report are not 嘉兴's) and only when that city lies inside the asked place: a 长春 article's "累计派送4.4万份" may sit in its section on 南关区. (Not the sentence's last
+    sentence names no place before it, the article's main city ("全市新增…"), but only for a daily-report
+    measure (a company's sales in a 嘉兴 report are not 嘉兴's) and only when that city lies inside the asked
+    place: a 长春 article's "累计派送4.4万份" may sit in its section on 南关区. (Not the sentence's last
     place: in "其中九台区例、经开区89例" the clause names a zone the gazetteer does not know, and 九台区 is
     not what 89例 counts.)"""
     if not q.places or slot.scrubbed:

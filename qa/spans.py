@@ -152,7 +152,7 @@ def _inside(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
 
 def _clause_before(sentence: str, end: int) -> str:
     """The words of ``end``'s clause before it: back to the last comma or stop."""
-    start = max((m.end() for m in re.finditer(r"[，,。；;！!？?]", sentence[:end])), default=0)
+    start = max((m.end() for m in _CLAUSE_END.finditer(sentence, 0, end)), default=0)
     return sentence[start:end]
 
 
