@@ -75,7 +75,7 @@ class Passage:
     text: str
     meta: dict
     score: float = 0.0  # fused retrieval score
-    dense: float | None = None  # cosine similarity to the question, when dense retrieval found it
+    dense: float | None = None  # cosine similarity to the question (None: a context chunk, never ranked)
     date_match: bool = False
     place_match: bool = False
     place_level: int = 0  # 2: the chunk names the asked place; 1: only its article does

@@ -111,6 +111,13 @@ def _where(q: Question) -> dict | None:
     return _all(clauses)
 
 
+def asked_matches(q: Question, meta: dict) -> bool:
+    """``_where(q)`` on one chunk's metadata: a chunk the constrained search should have returned."""
+    if q.dates and not {d.monthday for d in q.dates} & set(meta.get("monthdays") or []):
+        return False
+    return not q.places or bool({p.name for p in q.places} & set(meta.get("doc_places") or []))
+
+
 def query_text(q: Question) -> str:
     """What the embedder sees of a question: as asked, or with a follow-up's context filled in."""
     return q.search_text if q.followup else q.raw
@@ -140,12 +147,17 @@ def retrieve(engine, q: Question, k: int = 20, timings: dict | None = None,
     base = filter_where(filters)
     asked = _where(q)
     where = _all([c for c in (base, asked) if c])
-    for filt in ([base, where] if asked else [base]):
-        hits = store.query(qvec, n=k * 2 if filt is base else k, where=filt)
+    searches = [(base, k * 2, lambda meta: True)]
+    if asked:
+        searches.append((where, k, lambda meta: asked_matches(q, meta)))
+    edges: list[tuple[float, bool]] = []  # per search: the last cosine it returned, and whether it filled its page
+    for filt, n, _ in searches:
+        hits = store.query(qvec, n=n, where=filt)
         for cid, doc, meta, dist in hits:
             p = found.setdefault(cid, Passage(cid, meta["doc_id"], doc, meta))
             p.dense = max(p.dense or -1.0, 1.0 - dist)
         rankings.append([cid for cid, *_ in hits])
+        edges.append((1.0 - hits[-1][3] if hits else -1.0, len(hits) >= n))
     timings["dense_ms"] = (time.perf_counter() - t) * 1000
 
     t = time.perf_counter()
@@ -155,9 +167,17 @@ def retrieve(engine, q: Question, k: int = 20, timings: dict | None = None,
     lex_ids = [cid for cid, _ in lex]
     missing = [cid for cid in lex_ids if cid not in found]
     if missing:
-        for cid, doc, meta in store.chunks_by_id(missing):
-            if filter_matches(filters, meta):
-                found[cid] = Passage(cid, meta["doc_id"], doc, meta)
+        missed: list[list[str]] = [[] for _ in searches]
+        for cid, doc, meta, vec in store.chunks_with_vectors(missing):
+            if not filter_matches(filters, meta):
+                continue
+            p = found[cid] = Passage(cid, meta["doc_id"], doc, meta)
+            cos = float(vec @ qvec) if vec is not None else -1.0
+            for i, ((_, _, matches), (floor, full)) in enumerate(zip(searches, edges, strict=True)):
+                if vec is not None and matches(meta) and (cos > floor or not full):
+                    p.dense = cos  # a search should have returned it: its approximate index missed it
+                    missed[i].append(cid)
+        rankings = [exact_order(r, m, found) for r, m in zip(rankings, missed, strict=True)]
     rankings.append([cid for cid in lex_ids if cid in found][:k * 2])
     timings["lexical_ms"] = (time.perf_counter() - t) * 1000
 
@@ -197,6 +217,17 @@ def previous_chunks(store, passages: list[Passage], q: Question | None = None,
         for p in out:
             _mark(q, p)
     return out
+
+
+def exact_order(ranking: list[str], missed: list[str], found: dict[str, Passage]) -> list[str]:
+    """The unconstrained vector ranking with the chunks it missed put where their exact cosine belongs.
+
+    HNSW search is approximate: now and then a chunk closer than the last one returned is not returned
+    (more often while another process writes the store). The words find it all the same, and its stored
+    vector says where it ranks, so an answer does not hang on the approximate search."""
+    if not missed:
+        return ranking
+    return sorted(ranking + missed, key=lambda cid: -(found[cid].dense or -1.0))  # stable: ties keep Chroma's order
 
 
 def fuse(found: dict[str, Passage], rankings: list[list[str]]) -> list[Passage]:

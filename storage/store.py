@@ -26,7 +26,9 @@ from urllib.parse import urlparse
 
 import chromadb
 import httpx
+import numpy as np
 from chromadb.config import Settings as ChromaSettings
+from chromadb.errors import ChromaError
 
 from core.records import Prepared
 from core.schema import article_metadata
@@ -185,6 +187,17 @@ class NewsStore:
     def chunks_by_id(self, ids: list[str]) -> list[tuple[str, str, dict]]:
         got = self.chunks.get(ids=ids, include=["documents", "metadatas"])
         return [row for row in zip(got["ids"], got["documents"], got["metadatas"], strict=True) if _whole(row)]
+
+    def chunks_with_vectors(self, ids: list[str]) -> list[tuple[str, str, dict, np.ndarray | None]]:
+        """``chunks_by_id`` with each chunk's stored vector: the exact cosine of a chunk the approximate
+        vector search did not return."""
+        try:
+            got = self.chunks.get(ids=ids, include=["documents", "metadatas", "embeddings"])
+        except ChromaError:  # a vector the local index lacks: the chunks without vectors, as before
+            return [(cid, doc, meta, None) for cid, doc, meta in self.chunks_by_id(ids)]
+        rows = zip(got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True)
+        return [(cid, doc, meta, None if vec is None else np.asarray(vec, dtype=np.float32))
+                for cid, doc, meta, vec in rows if _whole((cid, doc, meta))]
 
     def chunk_ids(self) -> list[str]:
         return get_all(self.chunks, include=[])["ids"]

@@ -20,7 +20,7 @@ from newsqa.cli import build_parser
 from newsqa.service import Service, UnknownCollection
 from storage.store import open_store
 from tests.conftest import crud_lines
-from tests.test_concurrency import QUESTIONS, ask_during_ingest, key
+from tests.test_concurrency import QUESTIONS, ask_during_ingest, key, vector_report
 
 ASKS = [  # (question, history, k, filters): every field a request thread hands over
     ("南昌7月16日新增多少例？", None, None, None),
@@ -113,7 +113,8 @@ def test_workers_see_an_ingest_of_the_server_process_at_their_next_question(engi
         for q, answer in zip(asks, got, strict=True):
             assert key(answer) in (before[q], after[q]), q
         expected = local.ask(new_question)
-        assert not expected.abstained and expected.citations[0].path.endswith("crud_0.txt")
+        assert not expected.abstained and expected.citations[0].path.endswith("crud_0.txt"), \
+            vector_report(engine.store, "crud_0.txt")
         with ThreadPoolExecutor(max_workers=4) as pool:  # eight at once: each worker answers some
             fresh = list(pool.map(service.ask, [new_question] * 8))
         assert all(key(a) == key(expected) for a in fresh)

@@ -49,6 +49,21 @@ def ask_during_ingest(service, engine, extra) -> tuple[list[str], list]:
     return asks, got
 
 
+def vector_report(store, path_end: str) -> str:
+    """For a failure message: which chunks of the file the vector search cannot find by their own stored
+    vectors, and which the store holds no vector for (to tell a search miss from a vector never indexed)."""
+    got = store.chunks.get(include=["metadatas"])
+    ids = [cid for cid, meta in zip(got["ids"], got["metadatas"], strict=True)
+           if str((meta or {}).get("path", "")).endswith(path_end)]
+    unfound, vectorless = [], []
+    for cid, _, _, vec in store.chunks_with_vectors(ids):
+        if vec is None:
+            vectorless.append(cid)
+        elif cid not in [hit for hit, *_ in store.query(vec, n=3)]:
+            unfound.append(cid)
+    return f"chunks of {path_end}: {ids}; not found by their own vectors: {unfound}; no vector: {vectorless}"
+
+
 def test_concurrent_askers_during_an_ingest_get_the_serial_answers(engine, tmp_path):
     service = Service(engine.settings, engine=engine)
     before = {q: key(service.ask(q)) for q in QUESTIONS}

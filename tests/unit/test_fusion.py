@@ -6,7 +6,16 @@ import pytest
 
 from core.records import Passage
 from qa.question import parse
-from qa.retrieve import RRF_K, constrained_order, date_matches, fuse, place_matches, previous_chunks
+from qa.retrieve import (
+    RRF_K,
+    asked_matches,
+    constrained_order,
+    date_matches,
+    exact_order,
+    fuse,
+    place_matches,
+    previous_chunks,
+)
 
 
 def _passage(cid: str, **meta) -> Passage:
@@ -72,3 +81,19 @@ def test_chunks_further_back_than_speaker_chunks_back_are_not_fetched():
     far = WEIGHTS.speaker_chunks_back + 3
     got = previous_chunks(Store(), [Passage(f"a:{far}", "a", "正文。", {"doc_id": "a", "idx": far}, score=1.0)])
     assert [p.meta["idx"] for p in got] == list(range(far - 1, far - 1 - WEIGHTS.speaker_chunks_back, -1))
+
+
+def test_a_chunk_the_vector_search_missed_goes_where_its_cosine_ranks_it():
+    found = {c: _passage(c) for c in ("a:0", "b:0", "c:0", "m:0")}
+    for cid, cos in (("a:0", 0.90), ("b:0", 0.86), ("c:0", 0.84), ("m:0", 0.88)):
+        found[cid].dense = cos
+    assert exact_order(["a:0", "b:0", "c:0"], ["m:0"], found) == ["a:0", "m:0", "b:0", "c:0"]
+    assert exact_order(["a:0", "b:0"], [], found) == ["a:0", "b:0"]
+
+
+def test_the_constrained_search_would_return_a_chunk_of_the_asked_day_and_place_only():
+    q = parse("南昌7月16日新增多少例？")
+    assert asked_matches(q, {"monthdays": [715, 716], "doc_places": ["南昌", "江西"]})
+    assert not asked_matches(q, {"monthdays": [715], "doc_places": ["南昌", "江西"]})
+    assert not asked_matches(q, {"monthdays": [716], "doc_places": ["长春"]})
+    assert asked_matches(parse("新增多少例？"), {})
