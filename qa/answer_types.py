@@ -44,6 +44,7 @@ class TypeRule:
     pattern: re.Pattern[str]
     why: str
     needs_head: bool = False  # matches only when a noun follows the question word ("什么原则", not "吃什么")
+    unit: str | None = None  # the counter the answer carries when the question leaves it unsaid (多大年纪: 岁)
 
 
 # Currencies and the counters news counts things in; longest first so 美元 wins over 元, 人次 over 人.
@@ -86,7 +87,7 @@ RULES: list[TypeRule] = [
              "a length of time; before dates, since 持续时间是多久 is not a point in time, and before counts, since "
              "几天 is not a count of things"),
     TypeRule("date_when", "date",
-             _r(r"哪一年|哪年|哪一天|哪天|哪几天|哪个月份?|哪一月|几月几[日号]|几月份?|几号|什么时候|何时|什么时间|什么日期|哪个日期|"
+             _r(r"周几|星期几|礼拜几|哪一年|哪年|哪一天|哪天|哪几天|哪个月份?|哪一月|几月几[日号]|几月份?|几号|什么时候|何时|什么时间|什么日期|哪个日期|"
                 r"哪个季度|哪一季度|何年|哪个年份|什么年份|哪一日|时间是|日期是"),
              "a point in time; 哪一年 is a date, not a count of years, so it comes before counts"),
     TypeRule("level_rank", "level",
@@ -98,7 +99,10 @@ RULES: list[TypeRule] = [
              "a sum in a named currency (多少亿元, 多少美元, 多少钱); before counts, since it holds 多少"),
     TypeRule("count_age", "count", _r(r"多大(?:的)?(?:年纪|年龄|岁数)|(?:年纪|年龄|岁数)(?:有|是|为)?(?:多大|多少)"),
              "an age asked without its counter (多大年纪, 年龄是多少): a count in 岁, not the first figure of the sentence "
-             "(约142毫升); before count_unit and the bare 多大"),
+             "(约142毫升); before count_unit and the bare 多大", unit="岁"),
+    TypeRule("count_points", "count", _r(r"(?:多少|几)分(?![钟之别配红析布局行店公司数])"),
+             "points or a score (拿了多少分, 考了多少分): a count in 分, which is no counter elsewhere (分钟, 几分之几 "
+             "are caught above); not another figure of the game (一场)", unit="分"),
     TypeRule("count_unit", "count", _r(rf"{_HOW_MANY}(?P<unit>{_COUNTERS_ASKED})"),
              "a count with its counter (多少人, 几轮, 多少公里): the counter tells which number answers"),
     TypeRule("percent_rate", "percent", _r(rf"{_PERCENT_WORDS}[^，,。？?]{{0,8}}(?:多少|几|多高)|(?:多少|几)的?{_PERCENT_WORDS}"),
@@ -157,7 +161,8 @@ RULES: list[TypeRule] = [
 # "收窄了多少个百分点" is answered by "4.3个百分点", not by the "16.8%" beside it; "是多少倍" by a multiple.
 _PERCENT_UNITS = (("百分点", "个百分点"), ("倍", "倍"))
 # "预计在哪一年投产" is answered by a date with its year ("2026年上半年"), not by "26日"; "哪个月份" by a month.
-_DATE_UNITS = ((re.compile(r"年"), "年"), (re.compile(r"月"), "月"))
+# "每周几更新" asks a weekday (a count's 几 otherwise): only 周五, 星期二至星期四… answer it
+_DATE_UNITS = ((re.compile(r"周几|星期几|礼拜几"), "weekday"), (re.compile(r"年"), "年"), (re.compile(r"月"), "月"))
 # "受伤人数是多少" names its unit in the focus: 人数 counts people.
 _FOCUS_UNITS = (("人数", "人"), ("人次", "人次"), ("次数", "次"), ("岁数", "岁"), ("天数", "天"), ("户数", "户"),
                 ("家数", "家"))
@@ -194,8 +199,7 @@ def classify(question_text: str) -> AskedType:
         unit = (m.groupdict().get("unit") or None) if rule.kind in ("count", "amount") else None
         if rule.name == "amount_unit" and unit is None and "钱" in m.group(0):
             unit = "元"
-        if rule.name == "count_age":
-            unit = "岁"
+        unit = unit or rule.unit
         if unit is None and rule.kind == "count":
             unit = next((u for suffix, u in _FOCUS_UNITS if focus.endswith(suffix)), None)
         if rule.kind == "percent":

@@ -65,6 +65,9 @@ _BARE = re.compile(rf"(?<![\d.])(?:{_APPROX}\s*)?{_ARABIC}(?:{_MULT})?(?![\d.])(
 _UNSAID_SUM = re.compile(rf"(?<![\d.])(?:{_APPROX}\s*)?{_ARABIC}(?:{_MULT})(?![\d.]|{longest_first(COUNTERS)}|{_SYMBOL_UNITS}|"
                          rf"{longest_first(CURRENCIES)}|[%％‰天年周岁秒分日号时点次元])")
 _MONEY_WORD = re.compile(longest_first(MONEY_WORDS))
+# Points or a score ("拿下18分", "总分720分"): 分 counts nothing else (分钟, 三分之一, 一分钱), so only a question for
+# points reads it (``qa.answer_types``, count_points)
+_POINTS = re.compile(rf"(?<![\d.])(?:{_APPROX}\s*)?{_ARABIC}(?:{_TO}{_ARABIC})?\s*分(?![钟之钱])")
 _YEAR = re.compile(r"(?:(?:19|20)\d{2}|[〇零一二三四五六七八九]{4})\s*年")
 
 _PERCENT = re.compile(
@@ -87,6 +90,8 @@ def _numbers(sentence: str, kind: str, unit: str | None) -> list[Span]:
             found += [Span(m.start(), m.end(), m.group(0), kind) for m in _UNSAID_SUM.finditer(sentence)
                       if not _overlaps(m.span(), taken) and _MONEY_WORD.search(_clause_before(sentence, m.start()))]
         return found
+    if unit == "分":
+        return [Span(m.start(), m.end(), m.group(0), kind) for m in _POINTS.finditer(sentence)]
     years = [(m.start(), m.end()) for m in _YEAR.finditer(sentence)] + [(d.start, d.end) for d in find_dates(sentence)]
     money = [(m.start(), m.end()) for m in _MONEY.finditer(sentence)]
     found = []
@@ -511,7 +516,9 @@ _SETTLEMENTS = frozenset("村庄屯寨镇乡")
 # Words jieba tags as places that name none: a count of places ("粤陕两省", "三国") or a place only relative to
 # the story (当地, 各地, 国内, 地区). "在哪里" is never answered by them.
 _NOT_A_PLACE = re.compile(r"[一二两三四五六七八九十几多数各\d]+[省市国地方区县州]|地区|地方|当地|各地|本地|外地|异地|多地|"
-                          r"全国|全省|全市|国内|国外|境内|境外|海外|区域|附近|现场|周边|沿线|"
+                          r"全国|全省|全市|国内|国外|境内|境外|海外|区域|附近|现场|周边|沿线|辖区|"
+                          # a road's ending without its name: "日晖|东路" (jieba tags 东路 a place)
+                          r"[东西南北中]?[一二三四五六七八九十\d]*[路街巷]|"
                           # words that only end like a place: 节省 (saves), 上市 (listed), 股市 (stock market)
                           r"节省|反省|自省|上市|股市|楼市|车市|城市")
 
@@ -906,6 +913,14 @@ def short_names(sentence: str) -> list[tuple[str, Span]]:
     return out
 
 
+_WEEKDAY = re.compile(r"(?:每)?(?:周|星期|礼拜)[一二三四五六日天](?:\s*(?:至|到|、|和|及|-|—)\s*(?:周|星期|礼拜)?[一二三四五六日天])*")
+
+
+def _weekdays(sentence: str) -> list[Span]:
+    """Days of the week ("每周五", "周二至周四"): what "每周几" asks, which no calendar date answers."""
+    return [Span(m.start(), m.end(), m.group(0), "date") for m in _WEEKDAY.finditer(sentence)]
+
+
 def find_asked(sentence: str, asked, anchor: date | None = None) -> list[Span]:
     """``find_spans`` for an ``AskedType`` from ``qa.answer_types.classify``."""
     return find_spans(sentence, asked.kind, asked.unit, anchor=anchor, head=asked.head, focus=asked.focus)
@@ -933,7 +948,8 @@ def find_spans(sentence: str, kind: str, unit: str | None = None, anchor: date |
     finders = {
         "percent": lambda: [Span(m.start(), m.end(), m.group(0), "percent") for m in _PERCENT.finditer(sentence)
                             if unit is None or m.group(0).endswith(unit)],
-        "date": lambda: [d for d in _dates(sentence, anchor) if unit is None or unit in d.text],
+        "date": lambda: (_weekdays(sentence) if unit == "weekday" else
+                         [d for d in _dates(sentence, anchor) if unit is None or unit in d.text]),
         "time": lambda: _times(sentence),
         "duration": lambda: _durations(sentence),
         "person": lambda: _persons(sentence, named=bool(focus and _ROLE_END.search(focus))),

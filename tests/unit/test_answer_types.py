@@ -15,6 +15,7 @@ EXAMPLES = {
     "level_rank": ("该市空气质量在全省排名第几？", "level"),
     "amount_unit": ("项目总投资多少亿元？", "amount"),
     "count_age": ("获救的那位老人今年多大年纪？", "count"),
+    "count_points": ("他在决赛中拿了多少分？", "count"),
     "count_unit": ("本次马拉松共有多少人参赛？", "count"),
     "percent_rate": ("该省上半年的失业率是多少？", "percent"),
     "percent_change": ("全市社会消费品零售总额同比增长了多少？", "percent"),
@@ -198,3 +199,23 @@ def test_an_age_asked_without_its_counter_is_a_count_in_years_of_age():
     assert (asked.kind, asked.unit) == ("count", "岁")
     assert find_asked("员工邓色倩成功捐献约142毫升造血干细胞混悬液，为一名血液病患者送去希望。", asked) == []
     assert [s.text for s in find_asked("这位患者今年32岁，来自河北。", asked)] == ["32岁"]
+
+
+def test_points_asked_are_a_count_in_points_not_another_figure_of_the_game():
+    # "李凯尔拿了多少分" was answered by "一场" (拿下一场艰难的比赛)
+    from qa.spans import find_asked
+    asked = classify("李凯尔在中国男篮险胜新西兰队的比赛中拿了多少分？")
+    assert (asked.kind, asked.unit) == ("count", "分")
+    assert find_asked("我们从谷底反弹，重返赛场，拿下一场艰难的比赛。", asked) == []
+    assert [s.text for s in find_asked("李凯尔全场拿下18分、8个篮板，用时不到30分钟。", asked)] == ["18分"]
+    assert classify("比赛进行了多少分钟？").kind == "duration"
+    assert classify("搜救覆盖了烧毁区域的几分之几？").kind == "percent"
+
+
+def test_which_day_of_the_week_is_a_weekday_not_a_count_nor_a_calendar_date():
+    # "每周几在芒果TV更新" was read as a count and answered by "八名"
+    from qa.spans import find_asked
+    asked = classify("2023年7月开播的《初入职场·法医季2》每周几在芒果TV更新？")
+    assert (asked.kind, asked.unit) == ("date", "weekday")
+    assert find_asked("上周正式开播的节目以八名法医为主角，7月19日首播。", asked) == []
+    assert [s.text for s in find_asked("该节目于7月19日开播，每周三、周四中午12点更新。", asked)] == ["每周三、周四"]

@@ -519,3 +519,11 @@ def test_a_count_of_people_takes_no_bare_number_of_another_thing():
     assert fitting(q, classify(q), text, find_spans(text, "count")) == []
     people = "辽宁全省共紧急转移安置群众12000余，无人员伤亡。"
     assert [s.text for s in fitting(q, classify(q), people, find_spans(people, "count"))] == ["12000"]
+
+
+def test_a_roads_ending_without_its_name_and_a_jurisdiction_are_no_places():
+    # "停于辖区日晖|东路某号门口": jieba tags 东路 a place, and 辖区 is only "the area it polices"
+    sentence = "一辆沪牌白色出租车停于辖区日晖东路某号门口，驾驶员杨某死于驾驶室内。"
+    places = [s.text for s in find_spans(sentence, "place")]
+    assert "东路" not in places and "辖区" not in places
+    assert {"南京路", "淮海中路"} <= {s.text for s in find_spans("活动在南京路步行街和淮海中路举行。", "place")}
