@@ -29,7 +29,7 @@ from qa.spans import ROLE_HEADS, Span, find_asked, short_names, span_not_in_ques
 from qa.weights import WEIGHTS as W
 from zhtext.dates import find_dates
 from zhtext.normalise import canon, months_as_digits
-from zhtext.periods import own_years, periods, year_of
+from zhtext.periods import asked_days, own_years, periods, told_day, year_of
 from zhtext.places import find_places, names_whole
 from zhtext.pos import dictionary_tag, pos_tokens
 from zhtext.serials import asked_rank, other_edition, rank_before, serials
@@ -123,6 +123,10 @@ def _referred(body: str, place: str) -> bool:
     return place[-1] in _ADMIN_UNITS and "该" + place[-1] in body
 
 
+# Where and when a named person did something: asked of that person, answered by a sentence that names them.
+_EVENT_KINDS = frozenset({"place", "date", "time"})
+
+
 def _people_named(question: str) -> list[str]:
     """The people a figure question names ("方连庆…造成了多少国有资产损失"): a passage that names none of them, in
     its text or title, gives another person's figure ("李国华…造成国有资产损失4996万余元")."""
@@ -152,7 +156,7 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
     gap = frame_of(question)
     attribute = asked_attribute(question)
     named = _places_abroad(question) if asked.kind in FIGURE_KINDS else []
-    people = _people_named(question) if asked.kind in FIGURE_KINDS else []
+    people = _people_named(question) if asked.kind in FIGURE_KINDS or asked.kind in _EVENT_KINDS else []
     term = asked_term(question)
     pending: list[tuple[float, Candidate, list[Sentence], object]] = []
     chunks = {(p.doc_id, p.meta.get("idx")): p for p in passages}
@@ -163,7 +167,7 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
         title_words = title.lower()  # question words are lower-cased ("LPR" → lpr): matched against lower case
         body = canon(p.text) if named else ""
         elsewhere = any(not names_whole(body, w) and not names_whole(title, w) and not _referred(body, w) for w in named)
-        someone_else = bool(people) and not any(w in p.text or w in title for w in people)
+        someone_else = bool(people) and asked.kind in FIGURE_KINDS and not any(w in p.text or w in title for w in people)
         sentences_before = _before(p, chunks) if asked.kind in SPEAKERS else []  # read only for a speaker
         for s in sentences_of(p):
             text = canon(s.text)
@@ -196,6 +200,8 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
             if editions and other_edition(editions, text):  # "第23080期…1注一等奖" for "第23090期开出多少注"
                 c.score -= W.g_other_edition
                 c.other_edition = True
+            if asked.kind in _EVENT_KINDS and people and not any(w in s.text or w in s.lead for w in people):
+                c.score -= W.g_person_missing
             if rarest and rarest not in lower and rarest not in lead and rarest not in title_words:
                 c.score -= W.g_rare_missing  # the question's rarest word, its subject, is not spoken of here
             if attribute is not None and not states(attribute, text):
@@ -253,6 +259,8 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
     c.spans = fitting(question, asked, s.text, c.spans)  # of the asked measure, level, kind of name… (qa.fits)
     if asked_years:  # "2025年的增长率" is not answered by "2024年的…增长率仅为0.5%": a figure whose clause is another year's
         c.spans = [sp for sp in c.spans if (year := year_of(s.text, sp.start, sp.end)) is None or year in asked_years]
+    if asked.kind in FIGURE_KINDS and (days := asked_days(question)):  # "8月13日…拿了多少分" is not answered by "中国男篮12日…惨败于德国队，李凯尔得到10分": the 12th's figure
+        c.spans = [sp for sp in c.spans if (day := told_day(s.text, sp.start)) is None or day in days]
     if asked.kind in FIGURE_KINDS and (c.other_period or c.other_place or c.other_person or c.other_edition):
         c.spans = []  # another period's figure ("8月份平均气温是多少": July's 21.6℃) or another place's: not a weaker answer
     if asked.kind == "date" and published is not None and _asks_future(question):

@@ -82,6 +82,8 @@ class Weights:
     g_other_period: float = 2.0  # subtracted: it names only other periods (6月份 for 上半年)
     g_other_edition: float = 2.0  # subtracted: it names another edition of the asked series, not the asked one
     # (第23080期 for 第23090期, 第二届 for 第三届: zhtext.serials)
+    g_person_missing: float = 1.5  # subtracted: a where/when question names the person it is about ("嫌疑人余某是在哪里
+    # 落网的") and the sentence does not (the crime scene's sentence, not the arrest's)
     g_rare_missing: float = 1.5  # subtracted: the question's rarest word is in neither the sentence, its lead nor the title
     g_attr_missing: float = 3.0  # subtracted: the question asks for an attribute (目的, 原因, 条件…, qa.attributes) and the
     # sentence states it neither by its noun nor by a cue (为了, 由于, 只要…)

@@ -73,3 +73,29 @@ _RELATIVE_YEAR = re.compile(r"今年|去年|明年|前年|本年度|当年")
 
 def _own(text: str) -> list[re.Match]:
     return [m for m in _YEAR.finditer(text) if not _BASE_BEFORE.search(text, 0, m.start())]
+
+
+# "中国男篮12日以58:107惨败于德国队，李凯尔得到10分" is the 12th's game, not the 13th's asked about. News tells a
+# story's days bare, in the article's month ("12日"); a full date before a figure is as often a cut-off or a
+# report's day ("截至6月30日，余额…") as the day of the thing asked, so it decides nothing. A range ("12日至13日")
+# names no single day.
+_DAY = re.compile(r"(?<![\d.])(?:(?P<m>\d{1,2})\s*月\s*)?(?P<d>\d{1,2})\s*[日号]")
+_DAY_RANGE = re.compile(r"\d{1,2}\s*[日号]\s*(?:至|到|[-—–~～])\s*(?:\d{1,2}\s*月\s*)?\d{1,2}\s*[日号]")
+_RELATIVE_DAY = re.compile(r"当天|当日|今天|昨天|前天|明天|次日|同日|随后|此后|之后|此前|目前|近日|日前")
+
+
+def asked_days(text: str) -> set[int]:
+    """The days of the month a question pins ("2023年8月13日…" → {13})."""
+    return {int(m.group("d")) for m in _DAY.finditer(text) if 1 <= int(m.group("d")) <= 31}
+
+
+def told_day(text: str, start: int) -> int | None:
+    """The day of the month the figure at ``text[start:]`` happened on, when the sentence tells it bare before
+    the figure ("中国男篮12日…得到10分" → 12); None when the nearest day before it is a full date or a range,
+    or a relative day ("当天") stands nearer it."""
+    ranges = [r.span() for r in _DAY_RANGE.finditer(text, 0, start)]
+    before = [m for m in _DAY.finditer(text, 0, start) if not any(a <= m.start("d") < b for a, b in ranges)]
+    if not before or before[-1].group("m") or _RELATIVE_DAY.search(text, before[-1].end(), start):
+        return None
+    day = int(before[-1].group("d"))
+    return day if 1 <= day <= 31 else None

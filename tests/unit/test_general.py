@@ -1005,6 +1005,33 @@ def test_a_figure_for_another_year_does_not_answer_the_asked_year():
     assert not a.abstained and "5.5%" in a.short_answer  # 2022 is the base of a comparison, not the figure's year
 
 
+def test_a_figure_of_another_day_told_bare_does_not_answer_the_asked_day():
+    text = ("新华社德国汉堡8月13日电 李凯尔13日率领中国男篮险胜新西兰队。中国男篮12日以58:107惨败于德国队，李凯尔得到10分和6篮板。"
+            "当天的德国篮球超级杯季军争夺战中，李凯尔得到全场最高的18分，还贡献5个篮板和4次抢断。")
+    question = "李凯尔在2023年8月13日中国男篮险胜新西兰队的比赛中拿了多少分？"
+    found = candidates(question, classify(question), _passages(text, published=date(2023, 8, 13)))
+    assert [sp.text for c in found for sp in c.spans] == ["18分"]  # not the 12th's 10分
+
+
+def test_a_day_decides_a_figure_only_when_told_bare_before_it():
+    from zhtext.periods import asked_days, told_day
+    assert asked_days("李凯尔在2023年8月13日的比赛中拿了多少分？") == {13}
+    told = "中国男篮12日以58:107惨败于德国队，李凯尔得到10分。"
+    assert told_day(told, told.index("10分")) == 12
+    for text, figure in (("12日晚进行的比赛。当天，李凯尔得到18分。", "18分"),  # 当天 stands nearer
+                         ("截至6月30日，贷款余额达8.2万亿元。", "8.2万亿"),  # a full date: a cut-off as often
+                         ("12日至13日，累计降雨量达150毫米。", "150")):  # a range: no single day
+        assert told_day(text, text.index(figure)) is None, text
+
+
+def test_where_a_named_person_did_something_is_read_from_a_sentence_that_names_them():
+    text = ("上海黄浦警方侦破一起21年前的出租车司机命案，嫌疑人多年未落网，案发时出租车停于辖区日晖东路某号门口。"
+            "6月13日，警方赶赴广东江门，将犯罪嫌疑人余某抓获。")
+    question = "上海黄浦警方侦破21年前出租车司机命案时，嫌疑人余某是在哪里落网的？"
+    found = [c for c in candidates(question, classify(question), _passages(text)) if c.spans]
+    assert "余某" in found[0].sentence.text and found[0].best.text == "广东江门"
+
+
 def test_how_much_of_an_asset_without_a_unit_is_answered_by_a_sum():
     a = _ask("2023年6月中国减持了多少美国国债？",
              "中国6月减持113亿美元美国国债至8354亿美元，连续第三个月减仓，再前一次的持仓规模低点是2009年5月创下的8015亿美元。")
