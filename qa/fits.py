@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from qa.answer_types import AskedType
 from qa.asked import measures_named, names_other_measure
-from qa.spans import ROLE_HEADS, Span, count_unit, find_spans, names_in
+from qa.spans import ROLE_HEADS, Span, after_title, count_unit, find_spans, names_in
 from zhtext.normalise import canon
 from zhtext.places import find_places, names_country
 from zhtext.pos import dictionary_tag, pos_tokens
@@ -471,7 +471,7 @@ def fitting(question: str, asked: AskedType, text: str, spans: list[Span]) -> li
     if asked.kind == "definition" and asked.head in ROLE_HEADS and (names := _names_asked(question)):
         keep = [sp for sp in keep if any(text.startswith(n, sp.end) for n in names)]  # the asked person's post
     if asked.kind == "person" and ASKS_NAME.search(question):
-        keep = [sp for sp in keep if _a_name(sp)]
+        keep = [sp for sp in keep if _a_name(sp) or after_title(text, sp.start)]  # "总裁柏乐一行": 柏乐, though 柏 is rare
     if ASKS_COUNTRY.search(question):
         keep = [sp for sp in keep if names_country(sp.text)]
     if levels := levels_in(question):

@@ -284,8 +284,15 @@ _QUOTED = re.compile(r"[“\"「『][^“”\"「」『』\n]{1,40}[”\"」』]
 _ROLES = (r"专家|人才|人员|工人|警方|干部|代表|志愿者|官员|部门|医生|护士|教师|老师|学生|居民|村民|群众|网友|"
           r"民众|记者|队员|选手|运动员|消防员|负责人|领导|主席|总统|总理|首相|部长|市长|省长|书记|大使|发言人|"
           r"主任|局长|厅长|院长|校长|董事长|总经理|经理|创始人|主持人|导演|演员|作家|学者|教授|研究员|院士|"
-          r"法官|律师|警察|民警|士兵|军人|团队|家属|游客|乘客|市民|农民|商户|企业家")
+          r"法官|律师|警察|民警|士兵|军人|团队|家属|游客|乘客|市民|农民|商户|企业家|"
+          # the titles of firms, banks and bodies ("首席执行官兼总裁柏乐一行"): after the longer ones above
+          r"首席执行官|执行官|总裁|行长|会长|秘书长|总干事|理事长|社长|馆长|总监|总编辑|主编|议员")
 _ROLE_END = re.compile(rf"(?:{_ROLES})$")
+
+
+def after_title(sentence: str, start: int) -> bool:
+    """A role or title stands right before ``sentence[start:]`` ("兼总裁|柏乐一行"): what follows is its holder's name."""
+    return bool(_ROLE_END.search(sentence, 0, start))
 # "受助学生代表吉乐乐说", "区人大常委会主任苏春光主持会议", "镇纪委副书记杨春城带着…": a name jieba does not know,
 # between a role and a speech or action verb (or the next name of a list).
 _NAME_AFTER_ROLE = re.compile(rf"(?:{_ROLES})(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?=说|表示|介绍|称|指出|告诉|认为|坦言|透露|"

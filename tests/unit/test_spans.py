@@ -527,3 +527,15 @@ def test_a_roads_ending_without_its_name_and_a_jurisdiction_are_no_places():
     places = [s.text for s in find_spans(sentence, "place")]
     assert "东路" not in places and "辖区" not in places
     assert {"南京路", "淮海中路"} <= {s.text for s in find_spans("活动在南京路步行街和淮海中路举行。", "place")}
+
+
+def test_a_name_after_a_firms_title_is_a_person_even_with_a_rare_surname():
+    # "全球董事会主席、首席执行官兼总裁柏乐一行": jieba tags 柏乐 a place, and 柏 opens few Chinese names
+    from qa.answer_types import classify
+    from qa.fits import fitting
+    question = "上海市市长龚正会见的美国碧迪医疗全球董事会主席、首席执行官兼总裁叫什么名字？"
+    sentence = "上海市市长龚正7月18日会见了美国碧迪医疗全球董事会主席、首席执行官兼总裁柏乐一行。"
+    asked = classify(question)
+    assert "柏乐" in [s.text for s in find_spans(sentence, "person")]
+    assert "柏乐" in [s.text for s in fitting(question, asked, sentence, find_spans(sentence, "person"))]
+
