@@ -403,7 +403,9 @@ _HAN_WORD = re.compile(r"[\u4e00-\u9fff]{1,6}")
 
 
 # The ends of place names that jieba tags as a person's (毛伊岛, 戴维营, 董家渡金融城, 徐汇区): no given name ends so.
-_NOT_A_NAME = re.compile(r"[岛城营港湾礁峡]$|^.{2,}[区县省]$")
+_NOT_A_NAME = re.compile(r"[岛城营港湾礁峡]$|^.{2,}[区县省]$|"
+                         # times and congresses jieba tags as names: 今天下午 (nr), 二十大 (nrt)
+                         r"^[今明昨前后当次]天|[上下中]午$|^[今昨明当][晚早]|^[一二三四五六七八九十]+大$")
 
 
 def _joined_name(toks, i: int) -> bool:

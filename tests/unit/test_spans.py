@@ -539,3 +539,9 @@ def test_a_name_after_a_firms_title_is_a_person_even_with_a_rare_surname():
     assert "柏乐" in [s.text for s in find_spans(sentence, "person")]
     assert "柏乐" in [s.text for s in fitting(question, asked, sentence, find_spans(sentence, "person"))]
 
+
+def test_a_time_of_day_and_a_party_congress_are_no_people():
+    # jieba tags 今天下午 a name (nr) and 二十大 one (nrt)
+    assert [s.text for s in find_spans("上海市委书记陈吉宁今天下午会见了香港嘉里控股有限公司董事长郭孔华一行。", "person")] \
+        == ["陈吉宁", "郭孔华"]
+    assert "二十大" not in [s.text for s in find_spans("全面贯彻党的二十大和习近平总书记考察上海重要讲话精神。", "person")]
