@@ -428,11 +428,24 @@ def _names_asked(question: str) -> tuple[str, ...]:
     return tuple(names_in(question))
 
 
+# "征集活动持续到哪一天" asks when it ends: "将持续到9月30日", not the day the story was filed ("8日，…启动"). A
+# question that also asks from when ("从哪天办到哪天") is answered by a range, which this does not test.
+ASKS_UNTIL = re.compile(r"(?:到|至|截至|截止到?|直到)(?:哪[一1]?天|哪[一1]日|何时|什么时候|哪个月|几月几[日号])")  # 哪1天: parsed
+_UNTIL = re.compile(r"(?:到|至|截至|截止到?|止于|直到|延至|延长至)\s*$")
+
+
+def _an_end(text: str, span: Span) -> bool:
+    """The date closes a period: 到/至/截至 stands right before it, or it is a range's (7月10日至8月20日)."""
+    return bool(_UNTIL.search(text, max(0, span.start - 4), span.start)) or bool(re.search(r"[至到—–-]", span.text))
+
+
 def fitting(question: str, asked: AskedType, text: str, spans: list[Span]) -> list[Span]:
     """The spans of sentence ``text`` that can answer ``question``, by every rule above."""
     keep = [sp for sp in spans if _stated(question, text, sp)]
     if asked.kind == "date":
         keep = [sp for sp in keep if not _FILED.match(text, sp.end) and _fine_enough(question, sp)]
+        if ASKS_UNTIL.search(question) and "从" not in question:
+            keep = [sp for sp in keep if _an_end(text, sp)]
     if asked.kind == "duration" and "前" not in question:
         keep = [sp for sp in keep if not sp.text.endswith("前")]  # "32年前" says when, not how long it lasted
     if asked.kind in FIGURE_KINDS:

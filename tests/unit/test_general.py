@@ -1186,3 +1186,20 @@ def test_a_count_pinned_by_a_date_alone_is_read_by_its_typed_span_not_the_days_f
              "合计约319万平方公里，涵盖我国全部35个生物多样性保护优先区域。其中，海洋生态保护红线面积约15万平方公里。",
              published=date(2023, 8, 15))
     assert not a.abstained and "15万平方公里" in a.short_answer and "319" not in a.short_answer
+
+
+def test_until_when_is_answered_by_the_day_a_period_ends_not_the_day_filed():
+    from qa.fits import fitting
+    from qa.spans import find_asked
+    question = "“北京鼓楼志愿鼓手”征集活动持续到哪一天？"
+    asked = classify(question)
+    filed = "中新网北京8月8日电 8日，2023北京中轴线文化遗产传承与创新大赛启动。"
+    ends = "据悉，“北京鼓楼志愿鼓手”征集活动，将持续到9月30日。"
+    assert [s.text for s in find_asked(filed, asked, date(2023, 8, 8))] == ["8月8日", "8日"]
+    assert fitting(question, asked, filed, find_asked(filed, asked, date(2023, 8, 8))) == []
+    assert fitting(parse(question).text, asked, filed, find_asked(filed, asked, date(2023, 8, 8))) == []  # 哪1天
+    assert [s.text for s in fitting(question, asked, ends, find_asked(ends, asked))] == ["9月30日"]
+    both = "活动时间为7月10日至8月20日。"  # from when to when: a range answers
+    assert [s.text for s in fitting("暑期托管班是从哪天办到哪天？", asked, both, find_asked(both, asked))] == \
+        ["7月10日至8月20日"]
+
