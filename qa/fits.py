@@ -428,6 +428,19 @@ def _names_asked(question: str) -> tuple[str, ...]:
     return tuple(names_in(question))
 
 
+# "民营企业进出口占全省进出口总值的比重是多少" asks a share: "占全省进出口总值的79.7%", not the growth beside it
+# ("同比增长4.7%"). A percent right after a verb of change is a change, unless its clause calls it a share; a
+# level reached is one ("赤字将从3.7%上升至2023年的6.3%": the share, its 占GDP left unsaid).
+ASKS_SHARE = re.compile(r"比重|占比|份额|所占比例|占[^，,。？?]{0,14}的?比例")
+_SHARE_SAID = re.compile(r"占|比重|比例|份额")
+_CHANGED_BY = re.compile(r"(?:增长|下降|上升|下滑|增加|减少|提高|提升|降低|回落|上涨|下跌|增|降|涨|跌)了?(?:约|近|超|逾)?\s*$")
+
+
+def _a_share(text: str, span: Span) -> bool:
+    return bool(_SHARE_SAID.search(clause_around(text, span, CLAUSE_START))) \
+        or not _CHANGED_BY.search(text, max(0, span.start - 6), span.start)
+
+
 # "征集活动持续到哪一天" asks when it ends: "将持续到9月30日", not the day the story was filed ("8日，…启动"). A
 # question that also asks from when ("从哪天办到哪天") is answered by a range, which this does not test.
 ASKS_UNTIL = re.compile(r"(?:到|至|截至|截止到?|直到)(?:哪[一1]?天|哪[一1]日|何时|什么时候|哪个月|几月几[日号])")  # 哪1天: parsed
@@ -442,6 +455,8 @@ def _an_end(text: str, span: Span) -> bool:
 def fitting(question: str, asked: AskedType, text: str, spans: list[Span]) -> list[Span]:
     """The spans of sentence ``text`` that can answer ``question``, by every rule above."""
     keep = [sp for sp in spans if _stated(question, text, sp)]
+    if asked.kind == "percent" and ASKS_SHARE.search(question):
+        keep = [sp for sp in keep if _a_share(text, sp)]
     if asked.kind == "date":
         keep = [sp for sp in keep if not _FILED.match(text, sp.end) and _fine_enough(question, sp)]
         if ASKS_UNTIL.search(question) and "从" not in question:

@@ -1203,3 +1203,19 @@ def test_until_when_is_answered_by_the_day_a_period_ends_not_the_day_filed():
     assert [s.text for s in fitting("暑期托管班是从哪天办到哪天？", asked, both, find_asked(both, asked))] == \
         ["7月10日至8月20日"]
 
+
+def test_a_share_asked_is_answered_by_a_percent_its_clause_calls_a_share_not_a_growth():
+    from qa.fits import fitting
+    from qa.spans import find_asked
+    question = "据杭州海关数据，2023年上半年浙江民营企业进出口占全省进出口总值的比重是多少？"
+    asked = classify(question)
+    growth = "今年上半年浙江实现进出口总值2.36万亿元，同比增长4.7%。"
+    share = "上半年浙江民企实现进出口1.88万亿元，增长8.4%，占全省进出口总值的79.7%，提升2.7个百分点。"
+    assert fitting(question, asked, growth, find_asked(growth, asked)) == []
+    assert [s.text for s in fitting(question, asked, share, find_asked(share, asked))] == ["79.7%"]
+    deficit = "惠誉预计美国政府总体赤字将从2022年的3.7%上升至2023年的6.3%。"  # a level reached: its 占GDP unsaid
+    question = "惠誉预计2023年美国一般政府赤字占GDP的比例会升到多少？"
+    assert "6.3%" in [s.text for s in fitting(question, classify(question), deficit, find_asked(deficit, classify(question)))]
+    elders = "据悉，新虹街道80岁以上老人占16%，老年人生活面临多重困难。"
+    question = "新虹街道80岁以上老人在人口中占比多少？"
+    assert [s.text for s in fitting(question, classify(question), elders, find_asked(elders, classify(question)))] == ["16%"]
