@@ -220,11 +220,11 @@ def previous_chunks(store, passages: list[Passage], q: Question | None = None,
 
 
 def exact_order(ranking: list[str], missed: list[str], found: dict[str, Passage]) -> list[str]:
-    """The unconstrained vector ranking with the chunks it missed put where their exact cosine belongs.
+    """A vector search's ranking with the chunks it missed put where their exact cosine belongs.
 
-    HNSW search is approximate: now and then a chunk closer than the last one returned is not returned
-    (more often while another process writes the store). The words find it all the same, and its stored
-    vector says where it ranks, so an answer does not hang on the approximate search."""
+    HNSW search is approximate: now and then a chunk closer than the last one returned is not returned.
+    The words find it all the same, and its stored vector says where it ranks, so an answer does not hang
+    on the approximate search."""
     if not missed:
         return ranking
     return sorted(ranking + missed, key=lambda cid: -(found[cid].dense or -1.0))  # stable: ties keep Chroma's order
