@@ -153,6 +153,7 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
     asked_periods = periods(question)
     editions = serials(question)
     asked_years = own_years(question) if asked.kind in FIGURE_KINDS else set()
+    days = asked_days(question) if asked.kind in FIGURE_KINDS else set()
     gap = frame_of(question)
     attribute = asked_attribute(question)
     named = _places_abroad(question) if asked.kind in FIGURE_KINDS else []
@@ -207,7 +208,8 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
             if attribute is not None and not states(attribute, text):
                 c.score -= W.g_attr_missing  # "会面的目的是什么": a sentence that states no purpose answers something else
             most = c.score + W.g_span + (W.g_frame_span if filled is not None else 0.0)  # what its spans could add
-            pending.append((most, c, list(sentences_before), (filled, pairs, anchor, published, attribute, asked_years)))
+            pending.append((most, c, list(sentences_before), (filled, pairs, anchor, published, attribute, asked_years,
+                                                                  days)))
             sentences_before.append(s)
     return _with_spans(question, asked, pending, similar)
 
@@ -247,7 +249,7 @@ def _with_spans(question: str, asked: AskedType, pending: list, similar: Similar
 
 def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sentence], filled, pairs: float,
                  anchor: date | None, published: date | None, attribute: Attribute | None,
-                 asked_years: set[int]) -> None:
+                 asked_years: set[int], days: set[int]) -> None:
     s = c.sentence
     found = find_asked(s.text, asked, anchor)
     if attribute is not None and asked.kind in LOOSE:  # "助力中老铁路高效稳定运营": the clause a cue opens
@@ -259,7 +261,7 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
     c.spans = fitting(question, asked, s.text, c.spans)  # of the asked measure, level, kind of name… (qa.fits)
     if asked_years:  # "2025年的增长率" is not answered by "2024年的…增长率仅为0.5%": a figure whose clause is another year's
         c.spans = [sp for sp in c.spans if (year := year_of(s.text, sp.start, sp.end)) is None or year in asked_years]
-    if asked.kind in FIGURE_KINDS and (days := asked_days(question)):  # "8月13日…拿了多少分" is not answered by "中国男篮12日…惨败于德国队，李凯尔得到10分": the 12th's figure
+    if days:  # "8月13日…拿了多少分" is not answered by "中国男篮12日…惨败于德国队，李凯尔得到10分": the 12th's figure
         c.spans = [sp for sp in c.spans if (day := told_day(s.text, sp.start)) is None or day in days]
     if asked.kind in FIGURE_KINDS and (c.other_period or c.other_place or c.other_person or c.other_edition):
         c.spans = []  # another period's figure ("8月份平均气温是多少": July's 21.6℃) or another place's: not a weaker answer

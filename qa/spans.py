@@ -293,6 +293,8 @@ _ROLE_END = re.compile(rf"(?:{_ROLES})$")
 def after_title(sentence: str, start: int) -> bool:
     """A role or title stands right before ``sentence[start:]`` ("兼总裁|柏乐一行"): what follows is its holder's name."""
     return bool(_ROLE_END.search(sentence, 0, start))
+
+
 # "受助学生代表吉乐乐说", "区人大常委会主任苏春光主持会议", "镇纪委副书记杨春城带着…": a name jieba does not know,
 # between a role and a speech or action verb (or the next name of a list).
 _NAME_AFTER_ROLE = re.compile(rf"(?:{_ROLES})(?P<name>[\u4e00-\u9fff]{{2,3}}?)(?=说|表示|介绍|称|指出|告诉|认为|坦言|透露|"
