@@ -233,7 +233,8 @@ def _head(text: str, end: int) -> str:
         if k + 1 < len(rest) and rest[k + 1][0] in ("了", "着", "过"):
             break  # "哪个方面叫响了": 叫响 is the verb, not part of the noun
         # a lone counter heads it, an edition's too though jieba may tag it an adverb ("哪几届" → 届 d)
-        if f in _HEAD_FLAGS or (not head and (f == "q" or len(w) == 1 and w in ORDINAL_COUNTERS)):
+        if f in _HEAD_FLAGS or (not head and (f == "q" or len(w) == 1 and w in ORDINAL_COUNTERS)) \
+                or f == "b" and k + 1 < len(rest) and rest[k + 1][1] in _HEAD_FLAGS:  # 副|市长, 区委|副|书记
             head.append(w)
         else:
             break

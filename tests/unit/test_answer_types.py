@@ -123,6 +123,13 @@ def test_head_is_the_noun_asked_for():
     assert classify("是什么类型的车辆发生了侧翻？").head == "车辆"
 
 
+def test_the_head_keeps_a_deputy_prefix_so_the_asked_role_is_whole():
+    # jieba tags 副 a distinguishing word (b), not a noun: "哪位区委副书记" asked for 区委 alone, a role in
+    # every sentence of the article, which then held "nobody named"
+    assert classify("哪位区委副书记参加了调研？").head == "区委副书记"
+    assert classify("哪位副市长参加了调研？").head == "副市长"
+
+
 def test_what_with_a_verb_has_no_head_and_stays_open():
     asked = classify("游客在景区里吃了什么？")
     assert (asked.kind, asked.head) == ("open", "")

@@ -550,6 +550,12 @@ def test_a_who_is_the_role_question_takes_the_name_given_with_that_role():
     assert not a.abstained and a.short_answer == "吉乐乐"
 
 
+def test_a_which_deputy_question_takes_the_name_given_with_the_deputy_title():
+    a = _ask("宝山区委书记陈杰专题调研团区委工作时，哪位区委副书记参加了调研？",
+             "7月19日上午，区委书记陈杰专题调研团区委工作，听取团区委工作情况汇报。区委副书记陆奕绎参加调研。")
+    assert not a.abstained and a.short_answer.endswith("陆奕绎")
+
+
 def test_a_who_took_the_post_question_takes_the_name_given_with_that_post():
     a = _ask("协会换届大会选举了谁担任会长？",
              "协会秘书长王海涛主持换届大会。新当选的会长刘志强表示，将带领协会服务会员。")
