@@ -15,13 +15,13 @@ from core.schema import published_date
 from qa.answer_types import AskedType, classify
 from qa.asked import asked_unit, date_ok, names_other_measure, place_ok, residual_bigrams, specific, unit_ok
 from qa.fits import FIGURE_KINDS, fitting
-from qa.general import TYPED, Candidate, Idf, Similar, candidates, full_name
+from qa.general import TYPED, Candidate, Idf, Similar, candidates, full_name, holds_asked_role
 from qa.messages import say
 from qa.question import Question
 from qa.scoring import score
 from qa.sentences import Sentence, sentences_of
 from qa.slots import CN_COUNT, COUNT, counted_place, numbers, slot_context, slot_unit
-from qa.spans import PHRASE_KINDS, find_asked, span_not_in_question
+from qa.spans import PHRASE_KINDS, find_asked, names_in, span_not_in_question
 from qa.verify import numbers as figures_in
 from qa.verify import unsupported_numbers
 from qa.weights import WEIGHTS as W
@@ -113,6 +113,12 @@ def compose(q: Question, passages: list[Passage], top: int = 12, idf: Idf | None
     elif answer is not None and _typed_may_better(q, asked, answer, passages):
         typed = general(q, asked, passages, idf, similar)
         answer = answer if typed.abstained else typed
+    elif answer is not None and not answer.abstained and answer.short_answer is None and asked.kind == "person":
+        # "…开原镇模范村党支部书记是谁" pinned by its date and place: the figure path quotes the day's lead, whose
+        # names are the reporters'; the typed spans' name stands when it is given with the asked title
+        typed = general(q, asked, passages, idf, similar)
+        if not typed.abstained and typed.short_answer and _given_with_role(q, typed):
+            answer = typed
     if answer is None:  # not routed there, or no number of the asked unit where it looked: the typed spans'
         answer = general(q, asked, passages, idf, similar)
     answer.answer_type = asked.kind
@@ -136,6 +142,12 @@ def _typed_may_better(q: Question, asked: AskedType, answer: Answer, passages: l
     # of that day to quote; a level, a title, a length of time is the typed spans' business. Not when no article
     # is of the asked place: that refusal stands
     return not answer.citations and asked.kind in SPANS_OWN and not (q.places and not any(p.place_match for p in passages))
+
+
+def _given_with_role(q: Question, typed: Answer) -> bool:
+    """The typed answer's name stands right after the title the question asks of, in its cited sentence."""
+    names = names_in(typed.short_answer) or [typed.short_answer]
+    return any(holds_asked_role(q.text, c.quote, names[-1]) for c in typed.citations[:1])
 
 
 def _holds_no_asked_span(q: Question, asked: AskedType, answer: Answer) -> bool:

@@ -25,7 +25,7 @@ from qa.attributes import Attribute, asked_attribute, asked_term, defines, state
 from qa.fits import CLAUSE_START, FIGURE_KINDS, clause_around, fitting, negated
 from qa.frame import fill, frame_of
 from qa.sentences import Sentence, sentences_of
-from qa.spans import ROLE_HEADS, Span, find_asked, short_names, span_not_in_question
+from qa.spans import ROLE_END, ROLE_HEADS, Span, find_asked, short_names, span_not_in_question
 from qa.weights import WEIGHTS as W
 from zhtext.dates import find_dates
 from zhtext.normalise import canon, months_as_digits
@@ -384,6 +384,20 @@ def _asked_role(question: str) -> str:
         if m := rx.search(question.strip()):
             return m.group("role")
     return ""
+
+
+def holds_asked_role(question: str, quote: str, name: str) -> bool:
+    """The quote gives ``name`` with the title the question asks of ("…模范村党支部书记是谁" → "…模范村党支部书记
+    赵宿春"): the words right before the name end as the asked role ends, down to a whole title."""
+    role = canon(_asked_role(question))
+    at = canon(quote).find(canon(name))
+    if not role or at < 0:
+        return False
+    before = canon(quote)[:at]
+    n = 0
+    while n < min(len(role), len(before)) and role[-1 - n] == before[-1 - n]:
+        n += 1
+    return n > 0 and bool(ROLE_END.search(role[len(role) - n:])) and ROLE_END.search(role).group() in role[len(role) - n:]
 
 
 def _in_apposition(text: str, span: Span, role: str) -> bool:

@@ -287,12 +287,12 @@ _ROLES = (r"专家|人才|人员|工人|警方|干部|代表|志愿者|官员|�
           r"法官|律师|警察|民警|士兵|军人|团队|家属|游客|乘客|市民|农民|商户|企业家|"
           # the titles of firms, banks and bodies ("首席执行官兼总裁柏乐一行"): after the longer ones above
           r"首席执行官|执行官|总裁|行长|会长|秘书长|总干事|理事长|社长|馆长|总监|总编辑|主编|议员")
-_ROLE_END = re.compile(rf"(?:{_ROLES})$")
+ROLE_END = re.compile(rf"(?:{_ROLES})$")
 
 
 def after_title(sentence: str, start: int) -> bool:
     """A role or title stands right before ``sentence[start:]`` ("兼总裁|柏乐一行"): what follows is its holder's name."""
-    return bool(_ROLE_END.search(sentence, 0, start))
+    return bool(ROLE_END.search(sentence, 0, start))
 
 
 # "受助学生代表吉乐乐说", "区人大常委会主任苏春光主持会议", "镇纪委副书记杨春城带着…": a name jieba does not know,
@@ -318,7 +318,7 @@ def _persons(sentence: str, named: bool = False) -> list[Span]:
     quoted = [(m.start() + 1, m.end() - 1) for m in _QUOTED.finditer(sentence)]
     spans: list[tuple[int, int]] = []
     for i, (w, f, pos) in enumerate(toks):
-        if f in _PERSON_FLAGS and len(w) > 2 and _ROLE_END.search(w):
+        if f in _PERSON_FLAGS and len(w) > 2 and ROLE_END.search(w):
             continue  # jieba tags "德国总理" as one name: a title, whose holder follows
         if f in _PERSON_FLAGS and (_NOT_A_NAME.search(w) or i + 1 < len(toks) and toks[i + 1][1] == "nt"):
             continue  # jieba tags 毛伊岛, 戴维营, 金融城 as names; and the place an organisation's name opens
@@ -327,7 +327,7 @@ def _persons(sentence: str, named: bool = False) -> list[Span]:
             continue  # jieba tags 尼日尔 a name: a state, never a person
         if f in _PERSON_FLAGS and any(a <= pos and pos + len(w) <= b and b - a > len(w) for a, b in quoted):
             continue  # a part of a quoted phrase ("以武谋独" tagged 武谋独): a slogan, not a person
-        if f == "nr" and len(w) == 2 and dictionary_tag(w) == "nr" and not _ROLE_END.search(sentence, 0, pos):
+        if f == "nr" and len(w) == 2 and dictionary_tag(w) == "nr" and not ROLE_END.search(sentence, 0, pos):
             continue  # jieba's dictionary lists thousands of two-character words as names (严正, 太久, 灵敏):
             # one counts as a name only with a title or role right before it ("作家鲁迅")
         if f == "nr" and len(w) == 1 and i + 1 < len(toks) and toks[i + 1][1] in ("nr", "nrfg", "nz") \
@@ -336,7 +336,7 @@ def _persons(sentence: str, named: bool = False) -> list[Span]:
             continue
         if f in _PERSON_FLAGS and len(w) >= 2 or (f in _PERSON_FLAGS and _joined_name(toks, i)):
             spans.append((pos, pos + len(w)))
-        elif f in ("n", "nr", "nt", "nz", "j") and _ROLE_END.search(w) and not named:
+        elif f in ("n", "nr", "nt", "nz", "j") and ROLE_END.search(w) and not named:
             start = pos
             if i > 0 and toks[i - 1][1] in ("n", "vn", "a", "b", "ns", "nz", "j", "an"):  # 电力|工人, 鉴定|专家
                 start = toks[i - 1][2]
@@ -344,14 +344,14 @@ def _persons(sentence: str, named: bool = False) -> list[Span]:
     spans += [(m.start(), m.end()) for m in _TITLED.finditer(sentence)]
     spans += _transliterated(toks, sentence)
     spans += [m.span("name") for m in _LATIN_NAME.finditer(sentence)
-              if _ROLE_END.search(sentence, 0, m.start()) or _SAYS.match(sentence, m.end())]
+              if ROLE_END.search(sentence, 0, m.start()) or _SAYS.match(sentence, m.end())]
     spans += [m.span("name") for rx in (_NAME_AFTER_ROLE, _SURNAMED_AFTER_ROLE) for m in rx.finditer(sentence)
               if dictionary_tag(m.group("name")) in (None, "nr", "nrt", "nrfg")]  # not "主席|培训班|在…": a word
     merged = _merge(sorted(spans), sentence, rf"[{_NAME_SEP}]")
     names = {s for s, _ in merged}
     # a role right before a name is that person's title, not another person: "主席陈式海" answers 陈式海
     # (given with the title by ``qa.general.full_name``), never "主席"
-    return [Span(s, e, sentence[s:e], "person") for s, e in merged if not (e in names and _ROLE_END.search(sentence[s:e]))]
+    return [Span(s, e, sentence[s:e], "person") for s, e in merged if not (e in names and ROLE_END.search(sentence[s:e]))]
 
 
 # "杨振斌是什么职务", "原来担任什么职务": the question asks for a person's post; the answer is the title
@@ -372,12 +372,12 @@ def _titles(sentence: str) -> list[Span]:
     starts = {sp.start for sp in _persons(sentence, named=True)}
     out = []
     for i, (_, _, pos) in enumerate(toks):
-        if pos not in starts or i == 0 or not _ROLE_END.search(toks[i - 1][0]):
+        if pos not in starts or i == 0 or not ROLE_END.search(toks[i - 1][0]):
             continue
         j = i - 1
         while j > 0:
             w, f, _ = toks[j - 1]
-            if w == "、" and j > 1 and _ROLE_END.search(toks[j - 2][0]):
+            if w == "、" and j > 1 and ROLE_END.search(toks[j - 2][0]):
                 j -= 1
             elif f in _TITLE_WORD_FLAGS and toks[j - 1][2] not in starts:  # another name ends the title
                 j -= 1
@@ -457,7 +457,7 @@ def _named_after_kind(toks) -> list[tuple[int, int]]:
             continue
         j = i + 1
         while j < len(toks) and j - i <= 3 and (toks[j][1] in _PROPER or toks[j][1] == "n") \
-                and not _ROLE_END.search(toks[j][0]):  # "公司董事长王明": a person of the company
+                and not ROLE_END.search(toks[j][0]):  # "公司董事长王明": a person of the company
             j += 1
         run = toks[i + 1: j]
         if run and any(f in _PROPER for _, f, _ in run) and 2 <= sum(len(t[0]) for t in run) <= 8:
@@ -963,7 +963,7 @@ def find_spans(sentence: str, kind: str, unit: str | None = None, anchor: date |
                          [d for d in _dates(sentence, anchor) if unit is None or unit in d.text]),
         "time": lambda: _times(sentence),
         "duration": lambda: _durations(sentence),
-        "person": lambda: _persons(sentence, named=bool(focus and _ROLE_END.search(focus))),
+        "person": lambda: _persons(sentence, named=bool(focus and ROLE_END.search(focus))),
         "org": lambda: _orgs(sentence),
         "place": lambda: _places(sentence) + _venues(sentence) + _locatives(sentence),
         "work": lambda: _works(sentence),

@@ -556,6 +556,23 @@ def test_a_which_deputy_question_takes_the_name_given_with_the_deputy_title():
     assert not a.abstained and a.short_answer.endswith("陆奕绎")
 
 
+def test_a_titled_who_question_pinned_by_date_and_place_leads_with_the_name_given_with_that_title():
+    # the figure path finds the day's sentence by its date and place; the name comes from the typed spans
+    a = _ask("2023年8月吉林舒兰洪灾中带队守护“村西水库”的开原镇模范村党支部书记是谁？",
+             "中新网吉林8月8日电 题：吉林舒兰村庄的“保卫水库战”中新网记者 苍雁 石洪宇经历洪水冲击的吉林省舒兰市开原镇模范村终于迎来安宁。",
+             "洪水来袭时，舒兰市开原镇模范村党支部书记赵宿春带领党员守护村西水库。")
+    assert not a.abstained and a.short_answer and a.short_answer.endswith("赵宿春")
+
+
+def test_a_name_holds_the_asked_title_only_when_given_right_after_it():
+    from qa.general import holds_asked_role
+    assert holds_asked_role("参加调研的副市长是谁？", "副市长陈杰参加调研。", "陈杰")
+    assert holds_asked_role("开原镇模范村党支部书记是谁？", "舒兰市开原镇模范村党支部书记赵宿春回忆。", "赵宿春")
+    assert not holds_asked_role("南昌市市长是谁？", "充分发挥南昌市“洪城红”医护应急预备队作用。", "洪城红")
+    assert not holds_asked_role("参加调研的副市长是谁？", "市长龚正与陈杰参加调研。", "陈杰")
+    assert not holds_asked_role("会议的主持人是谁？", "主持人管理中心海霞获奖。", "海霞")  # ends in no title
+
+
 def test_a_who_took_the_post_question_takes_the_name_given_with_that_post():
     a = _ask("协会换届大会选举了谁担任会长？",
              "协会秘书长王海涛主持换届大会。新当选的会长刘志强表示，将带领协会服务会员。")
