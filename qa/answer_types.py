@@ -83,9 +83,10 @@ RULES: list[TypeRule] = [
              "a clock time; before dates, since 什么时候 asks for a day but 几点 for an hour"),
     TypeRule("duration_howlong", "duration",
              _r(r"多长时间|多久|多长的时间|多少天|(?<!哪)几天|多少年(?!龄)|几年(?!级)|几个月|多少个月|多少小时|几个?小时|多少分钟|几分钟|"
-                r"多少周|几周|多少个?星期|几个?星期|持续了?(?:多|几|的时间)|持续时间|历时(?:多|几)|为期(?:多|几)|期限|频率"),
+                r"多少周|几周|多少个?星期|几个?星期|持续了?(?:多|几|的时间)|持续时间|历时(?:多|几)|为期(?:多|几)|期限|频率|"
+                r"(?:时间|时长)(?:超过|达到|长达|不少于|不超过|不低于|累计|一共|共|总共)了?多少|时长(?:是|为|有)?多少"),
              "a length of time; before dates, since 持续时间是多久 is not a point in time, and before counts, since "
-             "几天 is not a count of things"),
+             "几天 is not a count of things; 使用手机的时间超过多少 is a length too, not a count"),
     TypeRule("date_when", "date",
              _r(r"周几|星期几|礼拜几|哪一年|哪年|哪一天|哪天|哪几天|哪个月份?|哪一月|几月几[日号]|几月份?|几号|什么时候|何时|什么时间|什么日期|哪个日期|"
                 r"哪个季度|哪一季度|何年|哪个年份|什么年份|哪一日|时间是|日期是"),

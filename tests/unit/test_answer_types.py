@@ -61,6 +61,13 @@ def test_how_long_it_lasts_is_a_duration_even_when_it_says_time():
     assert classify("这次科考的持续时间是多久？").kind == "duration"
 
 
+def test_how_much_time_something_takes_is_a_duration_not_a_count():
+    # "时间超过多少" was a count with no unit, and a count span is never "10小时"
+    assert classify("部分农村青少年每天使用手机的时间超过多少？").kind == "duration"
+    assert classify("这场直播的时长是多少？").kind == "duration"
+    assert classify("发布会的时间是什么时候？").kind == "date"
+
+
 def test_which_department_is_an_organisation_and_which_province_a_place():
     assert classify("哪个单位承建了这条隧道？").kind == "org"
     assert classify("这种水果主要产自哪个省？").kind == "place"

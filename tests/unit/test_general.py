@@ -550,6 +550,12 @@ def test_a_who_is_the_role_question_takes_the_name_given_with_that_role():
     assert not a.abstained and a.short_answer == "吉乐乐"
 
 
+def test_how_much_time_is_answered_by_a_length_of_time():
+    a = _ask("部分农村青少年假期每天使用手机等电子产品的时间超过多少？",
+             "暑假来临，农村家庭的“手机争夺战”又开始了。据媒体报道，部分农村青少年假期每天使用手机等电子产品的时间超过了10小时。")
+    assert not a.abstained and a.short_answer == "10小时"
+
+
 def test_a_which_deputy_question_takes_the_name_given_with_the_deputy_title():
     a = _ask("宝山区委书记陈杰专题调研团区委工作时，哪位区委副书记参加了调研？",
              "7月19日上午，区委书记陈杰专题调研团区委工作，听取团区委工作情况汇报。区委副书记陆奕绎参加调研。")
