@@ -370,7 +370,9 @@ _REACH = max(W.corroborate_within, W.list_within)  # how far below the best a se
 _ROLE_ASKED = (re.compile(r"^谁是(?P<role>[^，,。？?]{2,12})[？?]?$"),
                re.compile(r"(?:^|的)(?P<role>[^，,。？?的]{2,12})是谁[？?]?$"),
                # "选举了谁担任主席", "谁当选为会长": the role the person holds, named before them in news
-               re.compile(r"谁(?:担任|出任|当选为?|被选为|接任)了?(?:[^，,。？?]*的)?(?P<role>[^，,。？?的]{2,12}?)(?:一职)?[？?]?$"))
+               re.compile(r"谁(?:担任|出任|当选为?|被选为|接任)了?(?:[^，,。？?]*的)?(?P<role>[^，,。？?的]{2,12}?)(?:一职)?[？?]?$"),
+               # "担任…工作组组长的是谁": the post is named before the question word
+               re.compile(r"(?:担任|出任|当选为?|接任)了?(?P<role>[^，,。？?的]{2,16}?)(?:一职)?的(?:人)?是谁[？?]?$"))
 
 
 # "是宁村哪位村民领到的": the role a which-person question names (its head, 村民) is held by the answer
@@ -426,7 +428,12 @@ def _coordinated(text: str, spans: list[Span]) -> list[Span]:
 def _novel(text: str, question: str) -> int:
     """Characters of a phrase answer that the question does not hold: "合作新领域" adds only 新 to
     "应该开拓什么样的合作领域", an echo of the question rather than an answer."""
-    return sum(1 for ch in set(text) if (ch.isalnum()) and ch not in question)
+    asked_numbers = set(_NUMBER.findall(question))
+    numbers = sum(len(n) for n in set(_NUMBER.findall(text)) if n not in asked_numbers)  # "交管12123" for a 2023 question
+    return numbers + sum(1 for ch in set(_NUMBER.sub("", text)) if ch.isalnum() and ch not in question)
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")  # a number is new or not as a whole: the digits of 12123 are all in 2023
 
 
 def _headed_by(span: Span, asked: AskedType, sentence: str) -> bool:

@@ -550,6 +550,18 @@ def test_a_who_is_the_role_question_takes_the_name_given_with_that_role():
     assert not a.abstained and a.short_answer == "吉乐乐"
 
 
+def test_a_name_with_digits_is_new_though_its_digits_are_in_the_asked_year():
+    a = _ask("2023年8月公安部交管局为洪涝受灾群众推行“网上办”，引导群众通过哪个手机APP办理补牌补证业务？",
+             "公安部交管局推出便民措施。大力推进通过“交管12123”手机APP网上办理补牌补证等业务，积极引导群众网上办理业务。")
+    assert not a.abstained and "交管12123" in a.short_answer
+
+
+def test_the_head_of_a_working_group_is_named_after_that_title():
+    a = _ask("担任苏州苏式面标准化建设工作组组长的是谁？",
+             "苏州启动苏式面标准化建设工作。苏州苏式面标准化建设工作组组长肖伟民表示，标准化建设并非要求每家面馆完全统一。")
+    assert not a.abstained and a.short_answer.endswith("肖伟民")
+
+
 def test_how_much_time_is_answered_by_a_length_of_time():
     a = _ask("部分农村青少年假期每天使用手机等电子产品的时间超过多少？",
              "暑假来临，农村家庭的“手机争夺战”又开始了。据媒体报道，部分农村青少年假期每天使用手机等电子产品的时间超过了10小时。")
