@@ -161,12 +161,15 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
     term = asked_term(question)
     pending: list[tuple[float, Candidate, list[Sentence], object]] = []
     chunks = {(p.doc_id, p.meta.get("idx")): p for p in passages}
+    # the article as retrieval returned it: "光海矿业公团…饱和度已达98.5%" does not say 韩国 again, its other chunks do
+    article_text = {doc: "".join(canon(c.text) for (d, _), c in chunks.items() if d == doc)
+                    for doc in {p.doc_id for p in passages[:top]}} if named else {}
     for rank, p in enumerate(passages[:top]):
         anchor, dated = anchor_date(p.meta)
         published = anchor if dated else None  # a guessed day (an undated article's) tells nothing of what is past
         title = canon(str(p.meta.get("title") or ""))
         title_words = title.lower()  # question words are lower-cased ("LPR" → lpr): matched against lower case
-        body = canon(p.text) if named else ""
+        body = article_text.get(p.doc_id, "")
         elsewhere = any(not names_whole(body, w) and not names_whole(title, w) and not _referred(body, w) for w in named)
         someone_else = bool(people) and asked.kind in FIGURE_KINDS and not any(w in p.text or w in title for w in people)
         sentences_before = _before(p, chunks) if asked.kind in SPEAKERS else []  # read only for a speaker

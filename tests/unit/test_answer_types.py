@@ -68,6 +68,12 @@ def test_how_much_time_something_takes_is_a_duration_not_a_count():
     assert classify("发布会的时间是什么时候？").kind == "date"
 
 
+def test_how_full_or_how_satisfied_asks_a_percent():
+    assert classify("其储备基地饱和度已达多少？").kind == "percent"
+    assert classify("群众满意度达到多少？").kind == "percent"
+    assert classify("当天最高温度是多少？").kind != "percent"
+
+
 def test_which_department_is_an_organisation_and_which_province_a_place():
     assert classify("哪个单位承建了这条隧道？").kind == "org"
     assert classify("这种水果主要产自哪个省？").kind == "place"

@@ -568,6 +568,16 @@ def test_how_much_time_is_answered_by_a_length_of_time():
     assert not a.abstained and a.short_answer == "10小时"
 
 
+def test_a_figure_abroad_stands_when_another_chunk_of_its_article_names_the_country():
+    # the chunk with the figure names only the town (群山市); the article's later chunk says 韩国
+    filler = "储备基地的仓库建于多年以前，库房面积有限，近年来新增的储备物资只能堆放在原有库房的空余位置，管理人员每天巡查库房。" * 5
+    body = ("光海矿业公团位于全罗北道群山市，目前其稀有金属储备基地饱和度已达98.5%，即使想增加储备量，也没有地方保管。" + filler
+            + "韩国产业通商资源部认为，要想满足稀有金属储备目标量，购买预算至少要增加到1000亿韩元。")
+    assert len(_passages(body)) > 1
+    a = _ask("负责韩国政府稀有金属储备的光海矿业公团，其储备基地饱和度已达多少？", body)
+    assert not a.abstained and "98.5%" in a.short_answer
+
+
 def test_a_which_deputy_question_takes_the_name_given_with_the_deputy_title():
     a = _ask("宝山区委书记陈杰专题调研团区委工作时，哪位区委副书记参加了调研？",
              "7月19日上午，区委书记陈杰专题调研团区委工作，听取团区委工作情况汇报。区委副书记陆奕绎参加调研。")
