@@ -297,6 +297,9 @@ def _score_spans(c: Candidate, question: str, asked: AskedType, before: list[Sen
         c.score += W.g_apposition
     elif role and role in s.text:
         c.spans = []  # "何建刚与受助学生代表签订协议": the role is here and held by nobody named, not by 何建刚
+    if asked.kind == "date" and _ASKS_SEVERAL.search(question):  # "哪两个年份" → "2019年、2021年", not 2021年 alone
+        runs = _coordinated(s.text, [sp for sp in found if span_not_in_question(sp, question)])
+        c.spans = [r for r in runs if any(r.start <= sp.start and sp.end <= r.end for sp in c.spans)]
     rank = asked_rank(question) if asked.kind in NAMES or asked.kind == "person" else None
     ranked = [sp for sp in c.spans if rank is not None and rank_before(s.text, sp.start) == rank]
     if ranked:  # "排名第十的是哪座城市" → "位居第十的南京": the name given with the asked rank
@@ -412,6 +415,7 @@ def _in_apposition(text: str, span: Span, role: str) -> bool:
 
 
 _AND = re.compile(r"[、和与及]|以及")
+_ASKS_SEVERAL = re.compile(r"哪(?:两|几|些|三|[2-9])")  # the question is normalised: 哪两个 reads 哪2个
 
 
 def _coordinated(text: str, spans: list[Span]) -> list[Span]:

@@ -983,6 +983,9 @@ def find_spans(sentence: str, kind: str, unit: str | None = None, anchor: date |
 _STRIP = re.compile(r"[\s《》“”\"「」『』（）()，,。、；;：:！!？?]")
 
 
+LEGAL_FORMS = frozenset(("有限公司", "有限责任公司", "股份有限公司", "股份公司", "有限", "公司", "责任"))
+
+
 def span_not_in_question(span: Span, question_text: str) -> bool:
     """False when the span only repeats the question ("2023年上半年" for "2023年上半年…增长了多少？"):
     its text is in the question, or every word of it is. A sentence whose only span of the asked
@@ -997,5 +1000,7 @@ def span_not_in_question(span: Span, question_text: str) -> bool:
     # names a project, and 保定市 still answers it
     unquoted = _STRIP.sub("", _QUOTED.sub("", question_text))
     words = [(w, f) for w, f, _ in pos_tokens(text) if w.strip() and not _STRIP.fullmatch(w)]
+    # a firm's legal form adds nothing: "江苏科维控股集团有限公司" echoes "江苏科维控股集团…的是哪个纪检监察机构"
+    words = [(w, f) for w, f in words if w not in LEGAL_FORMS] or words
     # a one-character numeral never echoes: jieba tags the 8 of "8月份" x, not m
     return not all(w in unquoted and (len(w) > 1 or f != "m" and not w.isdigit()) for w, f in words)

@@ -74,6 +74,13 @@ def test_how_full_or_how_satisfied_asks_a_percent():
     assert classify("当天最高温度是多少？").kind != "percent"
 
 
+def test_which_years_is_a_date_and_which_troupe_or_long_named_body_an_organisation():
+    assert classify("财政部曾在哪两个年份先后印发通知？").kind == "date"  # was a place: 在哪
+    assert classify("这项赛事在哪几年举办？").kind == "date"  # was a duration: 几年
+    assert classify("这个项目持续了几年？").kind == "duration"
+    assert classify("表演小品的是哪个艺术团？").kind == "org"
+
+
 def test_which_department_is_an_organisation_and_which_province_a_place():
     assert classify("哪个单位承建了这条隧道？").kind == "org"
     assert classify("这种水果主要产自哪个省？").kind == "place"

@@ -578,6 +578,19 @@ def test_a_figure_abroad_stands_when_another_chunk_of_its_article_names_the_coun
     assert not a.abstained and "98.5%" in a.short_answer
 
 
+def test_which_two_years_is_answered_by_both_years():
+    a = _ask("财政部曾在哪两个年份先后印发通知，要求清理歧视供应商的规定？",
+             "在清理政府采购领域妨碍公平竞争的规定方面，财政部于2019年、2021年先后两次印发通知，要求各地区清理歧视供应商的规定。")
+    assert not a.abstained and a.short_answer == "2019年、2021年"
+
+
+def test_a_body_the_question_names_is_no_answer_with_its_legal_form_added():
+    a = _ask("2023年6月通报江苏科维控股集团原董事长被开除党籍、开除公职的是哪个纪检监察机构？",
+             "《中国纪检监察报》披露了江苏科维控股集团有限公司原董事长陈颖欣的贪腐细节。"
+             "今年6月，常州经开区纪工委监察工委通报，陈颖欣被开除党籍、开除公职。")
+    assert "科维控股" not in (a.short_answer or "")
+
+
 def test_a_which_deputy_question_takes_the_name_given_with_the_deputy_title():
     a = _ask("宝山区委书记陈杰专题调研团区委工作时，哪位区委副书记参加了调研？",
              "7月19日上午，区委书记陈杰专题调研团区委工作，听取团区委工作情况汇报。区委副书记陆奕绎参加调研。")
