@@ -49,6 +49,7 @@ class Fill:
     matched: int  # characters of the frame found next to the gap (left and right)
     share: float  # matched / the frame's length, at most 1
     sentence: str = ""
+    one_sided: bool = False  # only the words before the gap were found, though the question has words after it
 
     @cached_property
     def span(self) -> Span | None:
@@ -125,7 +126,7 @@ def fill(frame: Frame, sentence: str) -> Fill:
     share = min(1.0, (kl + kr) / total)
     if kl and not kr and _skipped_verb(frame.left, sentence[left_at:left_end]):
         share /= 2  # "HXN3型内燃机车优化了哪个系统结构" read as "HXN3型内燃机车…": only the subject matched
-    return Fill(span, kl + kr, share, sentence)
+    return Fill(span, kl + kr, share, sentence, one_sided=bool(kl and not kr and len(frame.right) >= MIN_PIECE))
 
 
 def _doer_in_later_clause(frame: Frame, sentence: str, after: int) -> tuple[int, int] | None:

@@ -123,6 +123,8 @@ def _referred(body: str, place: str) -> bool:
     return place[-1] in _ADMIN_UNITS and "该" + place[-1] in body
 
 
+# A when-question asks the day of the event its words after the question word name ("哪一天开工建设").
+_EVENT_TIMES = frozenset({"date", "time"})
 # Where and when a named person did something: asked of that person, answered by a sentence that names them.
 _EVENT_KINDS = frozenset({"place", "date", "time"})
 
@@ -196,7 +198,10 @@ def candidates(question: str, asked: AskedType, passages: list[Passage], idf: Id
             filled = fill(gap, s.text) if gap else None
             if filled is not None:
                 c.frame = filled.share
-                c.score += W.g_frame * filled.share
+                if asked.kind in _EVENT_TIMES and filled.one_sided:
+                    # "…示范工程是哪一天开工建设" read in "…示范工程“玲龙一号”…成功吊装": the day of another event
+                    c.frame = min(c.frame, W.frame_one_sided)
+                c.score += W.g_frame * c.frame
             said = periods(s.text) if asked_periods else set()
             if said:  # "上半年…下降16.8%" answers the first half, "6月份…下降8.3%" does not
                 c.score += W.g_period if said & asked_periods else -W.g_other_period

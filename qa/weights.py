@@ -96,6 +96,7 @@ class Weights:
     g_forecast: float = 1.0  # subtracted: the span stands in a clause that foresees (预计, 可能…) and the question does not
     g_head: float = 1.0  # a which-N question's span is a phrase ending in N (对话伙伴机制 for 什么机制)
     frame_tight: float = 0.5  # a list/definition/open answer is cut to the gap's fill when it matches this well
+    frame_one_sided: float = 0.5  # the most a when-question's frame counts when only the words before its gap are found
     semantic_top: int = 5  # leading candidates reranked by the embedder's similarity to the question
     semantic_chars: int = 64  # characters around the best span that the embedder reads (its cost grows with length)
     g_semantic: float = 14.0  # × (cosine − semantic_floor); with refuse_below, swept together on the developers' set:

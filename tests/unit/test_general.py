@@ -578,6 +578,14 @@ def test_a_figure_abroad_stands_when_another_chunk_of_its_article_names_the_coun
     assert not a.abstained and "98.5%" in a.short_answer
 
 
+def test_a_when_question_takes_the_day_of_the_event_it_names_not_of_another_event_of_its_subject():
+    first = "光明日报北京8月10日电 8月10日，海南昌江多用途模块式小型堆科技示范工程“玲龙一号”反应堆核心模块成功吊装。"
+    second = "中核海南多用途模块式小型堆科技示范工程于2021年7月13日在海南开工建设，是全球首个陆上商用模块化小型压水堆。"
+    question = "海南昌江“玲龙一号”所在的多用途模块式小型堆科技示范工程是哪一天开工建设的？"
+    found = [c for c in candidates(question, classify(question), _passages(first, second)) if c.spans]
+    assert found[0].best.text == "2021年7月13日"
+
+
 def test_which_two_years_is_answered_by_both_years():
     a = _ask("财政部曾在哪两个年份先后印发通知，要求清理歧视供应商的规定？",
              "在清理政府采购领域妨碍公平竞争的规定方面，财政部于2019年、2021年先后两次印发通知，要求各地区清理歧视供应商的规定。")
