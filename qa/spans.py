@@ -81,6 +81,11 @@ _PERCENT = re.compile(
     rf"|(?:{_ARABIC}|{_CN})\s*倍|翻(?:了)?(?:一|两|几)?番)")
 
 
+# A concentration or dose, one figure with a unit per volume or weight ("酒精含量浓度为69mg/100ml"): not 69 metres
+_PER_VOLUME = re.compile(r"\d+(?:\.\d+)?\s*(?:mg|μg|ug|g|ml|mL|毫克|微克|克|毫升)\s*/\s*(?:\d+(?:\.\d+)?\s*)?"
+                         r"(?:ml|mL|dL|dl|L|l|kg|g|m³|毫升|升|千克|公斤|克|立方米)")
+
+
 def _numbers(sentence: str, kind: str, unit: str | None) -> list[Span]:
     if kind == "amount":
         found = [Span(m.start(), m.end(), m.group(0), kind) for m in _MONEY.finditer(sentence)
@@ -94,9 +99,11 @@ def _numbers(sentence: str, kind: str, unit: str | None) -> list[Span]:
         return [Span(m.start(), m.end(), m.group(0), kind) for m in _POINTS.finditer(sentence)]
     years = [(m.start(), m.end()) for m in _YEAR.finditer(sentence)] + [(d.start, d.end) for d in find_dates(sentence)]
     money = [(m.start(), m.end()) for m in _MONEY.finditer(sentence)]
-    found = []
+    found = [Span(m.start(), m.end(), m.group(0), kind) for m in _PER_VOLUME.finditer(sentence)] if unit is None else []
+    per_volume = [(sp.start, sp.end) for sp in found]
     for m in _COUNT.finditer(sentence):
-        if _inside((m.start(), m.end()), years) or _inside((m.start(), m.end()), money):
+        if _inside((m.start(), m.end()), years) or _inside((m.start(), m.end()), money) \
+                or _overlaps((m.start(), m.end()), per_volume):
             continue
         if _is_ordinal(sentence, m.start("num")):
             continue

@@ -586,6 +586,13 @@ def test_a_when_question_takes_the_day_of_the_event_it_names_not_of_another_even
     assert found[0].best.text == "2021年7月13日"
 
 
+def test_a_concentration_is_one_figure_not_a_length_in_metres():
+    question = "酒后驾驶营运车的司机，他的血液酒精含量检测结果是多少？"
+    text = "民警对司机进行酒精检测。仪器当场显示该司机血液中酒精含量浓度为69mg/100ml，达到饮酒驾驶标准。"
+    found = [c for c in candidates(question, classify(question), _passages(text)) if c.spans]
+    assert found[0].best.text == "69mg/100ml"
+
+
 def test_which_two_years_is_answered_by_both_years():
     a = _ask("财政部曾在哪两个年份先后印发通知，要求清理歧视供应商的规定？",
              "在清理政府采购领域妨碍公平竞争的规定方面，财政部于2019年、2021年先后两次印发通知，要求各地区清理歧视供应商的规定。")
