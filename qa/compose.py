@@ -301,7 +301,11 @@ def general(q: Question, asked: AskedType, passages: list[Passage], idf: Idf | N
     # "航班最终备降扬泰机场" two chunks on does not repeat the date
     articles = {p.doc_id for p in passages if p.date_match and p.place_match}
     pool = [p for p in passages if p.doc_id in articles] or passages
-    found = candidates(q.text, asked, pool, idf, top=W.g_top, similar=similar)
+    # the leading article's chunks that retrieval ranked past the read ones: "现有退役军人1700余名" sits in its
+    # third chunk at rank 17, the question's rare words (戎耀周桥) in its first at rank 0
+    more = [p for p in pool[W.g_top:] if p.doc_id == pool[0].doc_id][: W.lead_article_more]
+    read = pool[: W.g_top] + more + [p for p in pool[W.g_top:] if p not in more]  # the rest: context (a speaker)
+    found = candidates(q.text, asked, read, idf, top=W.g_top + len(more), similar=similar)
     fuller = _fuller_list(found) if asked.kind == "list" and found else None  # before agreement lifts the best
     if found and found[0].best is not None:
         found[0].score += W.g_agree * min(W.agree_max, _agreeing(found[0], found))

@@ -56,7 +56,8 @@ class Weights:
     # refusal
     weak_dense: float = 0.80  # e5 cosine below which an unconstrained question has no real evidence
     # the general answerer (qa.general): any asked type, chosen by the span that answers
-    g_top: int = 12  # passages whose sentences are candidates
+    g_top: int = 12  # passages whose sentences are candidates …
+    lead_article_more: int = 3  # … and at most this many more chunks of the leading passage's article, ranked past them
     g_coverage: float = 4.0  # × idf-weighted share of the question's words in the sentence
     lead_share: float = 0.5  # a word found only in the sentence before, or the title, counts this much
     g_pairs: float = 2.0  # × share of the question's character pairs in the sentence

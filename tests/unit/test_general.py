@@ -593,6 +593,21 @@ def test_a_concentration_is_one_figure_not_a_length_in_metres():
     assert found[0].best.text == "69mg/100ml"
 
 
+def test_the_leading_articles_chunks_ranked_past_the_read_ones_are_read_too():
+    # the question's rare words (戎耀周桥) are in the article's first chunk, ranked first; its figure is in its last
+    # chunk, which retrieval ranked behind fourteen other reports
+    filler = "街道为退役军人提供政策咨询、就业帮扶和走访慰问等服务，工作人员定期上门了解情况并做好记录。" * 12
+    article = _passages("长宁区周家桥街道在“随申办”旗舰店推出“戎耀周桥”模块，退役军人可在线办理相关事项。" + filler
+                        + "周家桥街道现有退役军人1700余名，街道将持续优化服务。")
+    assert len(article) > 2
+    others = _passages(*[f"长宁区第{i}个社区开展退役军人政策宣讲活动，参加人数较多，现场气氛热烈。" for i in range(14)])
+    ordered = [article[0], *others, *article[1:]]
+    for p in ordered:
+        p.place_match = p.date_match = True
+    a = compose(parse("推出“戎耀周桥”模块的长宁区周家桥街道，现有退役军人多少名？"), ordered)
+    assert not a.abstained and a.short_answer == "1700余名"
+
+
 def test_which_two_years_is_answered_by_both_years():
     a = _ask("财政部曾在哪两个年份先后印发通知，要求清理歧视供应商的规定？",
              "在清理政府采购领域妨碍公平竞争的规定方面，财政部于2019年、2021年先后两次印发通知，要求各地区清理歧视供应商的规定。")
