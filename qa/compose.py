@@ -147,7 +147,7 @@ def _typed_may_better(q: Question, asked: AskedType, answer: Answer, passages: l
 def _given_with_role(q: Question, typed: Answer) -> bool:
     """The typed answer's name stands right after the title the question asks of, in its cited sentence."""
     names = names_in(typed.short_answer) or [typed.short_answer]
-    return any(holds_asked_role(q.text, c.quote, names[-1]) for c in typed.citations[:1])
+    return bool(typed.citations) and holds_asked_role(q.text, typed.citations[0].quote, names[-1])
 
 
 def _holds_no_asked_span(q: Question, asked: AskedType, answer: Answer) -> bool:
@@ -303,8 +303,9 @@ def general(q: Question, asked: AskedType, passages: list[Passage], idf: Idf | N
     pool = [p for p in passages if p.doc_id in articles] or passages
     # the leading article's chunks that retrieval ranked past the read ones: "现有退役军人1700余名" sits in its
     # third chunk at rank 17, the question's rare words (戎耀周桥) in its first at rank 0
-    more = [p for p in pool[W.g_top:] if p.doc_id == pool[0].doc_id][: W.lead_article_more]
-    read = pool[: W.g_top] + more + [p for p in pool[W.g_top:] if p not in more]  # the rest: context (a speaker)
+    tail = pool[W.g_top:]
+    more = [p for p in tail if p.doc_id == pool[0].doc_id][: W.lead_article_more]
+    read = pool[: W.g_top] + more + [p for p in tail if all(p is not m for m in more)]  # the rest: context (a speaker)
     found = candidates(q.text, asked, read, idf, top=W.g_top + len(more), similar=similar)
     fuller = _fuller_list(found) if asked.kind == "list" and found else None  # before agreement lifts the best
     if found and found[0].best is not None:

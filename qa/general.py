@@ -11,6 +11,7 @@ answer is a refusal. Weights: ``qa.weights``.
 from __future__ import annotations
 
 import heapq
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -402,15 +403,13 @@ def _asked_role(question: str) -> str:
 def holds_asked_role(question: str, quote: str, name: str) -> bool:
     """The quote gives ``name`` with the title the question asks of ("…模范村党支部书记是谁" → "…模范村党支部书记
     赵宿春"): the words right before the name end as the asked role ends, down to a whole title."""
-    role = canon(_asked_role(question))
-    at = canon(quote).find(canon(name))
-    if not role or at < 0:
+    role, text = canon(_asked_role(question)), canon(quote)
+    at = text.find(canon(name))
+    title = ROLE_END.search(role)
+    if title is None or at < 0:
         return False
-    before = canon(quote)[:at]
-    n = 0
-    while n < min(len(role), len(before)) and role[-1 - n] == before[-1 - n]:
-        n += 1
-    return n > 0 and bool(ROLE_END.search(role[len(role) - n:])) and ROLE_END.search(role).group() in role[len(role) - n:]
+    shared = len(os.path.commonprefix([role[::-1], text[:at][::-1]]))  # how far the words before end as the role does
+    return shared >= len(title.group())
 
 
 def _in_apposition(text: str, span: Span, role: str) -> bool:
